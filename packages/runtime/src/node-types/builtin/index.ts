@@ -1,0 +1,41 @@
+import type { AnyNodeType } from '../node-type.js';
+import { collectNode } from './collect.js';
+import { conditionNode } from './condition.js';
+import { inputNode } from './input.js';
+import { llmNode } from './llm.js';
+import { mapNode } from './map.js';
+import { mergeNode } from './merge.js';
+import { outputNode } from './output.js';
+import { promptNode } from './prompt.js';
+import { subflowNode } from './subflow.js';
+import { switchNode } from './switch.js';
+import { transformNode } from './transform.js';
+
+export {
+  collectNode,
+  conditionNode,
+  inputNode,
+  llmNode,
+  mapNode,
+  mergeNode,
+  outputNode,
+  promptNode,
+  subflowNode,
+  switchNode,
+  transformNode,
+};
+
+/** The node types every flow may use, in palette order. */
+export const BUILTIN_NODE_TYPES: readonly AnyNodeType[] = [
+  inputNode,
+  outputNode,
+  promptNode,
+  llmNode,
+  conditionNode,
+  switchNode,
+  mergeNode,
+  collectNode,
+  mapNode,
+  transformNode,
+  subflowNode,
+];
