@@ -1,0 +1,81 @@
+import type { ModelProvider } from '../model/backend.js';
+import type { ExecuteContext, SubflowRunOptions } from '../node-types/node-type.js';
+import type { FlowDefinition } from '../schema/flow.js';
+import type { CompiledNode } from './compile.js';
+
+/** What a node attempt needs from the run that owns it. */
+export interface AttemptHost {
+  readonly flowInputs: Readonly<Record<string, unknown>>;
+  readonly models: ModelProvider | undefined;
+  /** The reason the run stopped, once it has; an attempt created afterwards starts aborted. */
+  readonly stopReason: unknown;
+  emitToken(attempt: NodeAttempt, text: string): void;
+  setFlowOutput(name: string, value: unknown): void;
+  runSubflow(
+    attempt: NodeAttempt,
+    inputs: Record<string, unknown>,
+    options: SubflowRunOptions,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * One attempt at running one node, and the context its `execute` sees. The abort controller is made only when
+ * the node asks for its signal, so cheap synchronous nodes cost no controller.
+ */
+export class NodeAttempt implements ExecuteContext<unknown> {
+  settled = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(
+    private readonly host: AttemptHost,
+    readonly node: CompiledNode,
+    readonly config: unknown,
+    readonly variant: string | undefined,
+    readonly inputs: Record<string, unknown>,
+    readonly attempt: number,
+    readonly startedAt: number,
+  ) {}
+
+  get nodeId(): string {
+    return this.node.id;
+  }
+
+  get flowInputs(): Readonly<Record<string, unknown>> {
+    return this.host.flowInputs;
+  }
+
+  get models(): ModelProvider | undefined {
+    return this.host.models;
+  }
+
+  get subflow(): FlowDefinition | undefined {
+    return this.node.subflow?.definition;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.host.stopReason !== undefined || this.settled) this.controller.abort(this.host.stopReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Stops the attempt's work (timeout, run cancelled or failed); its late result is then ignored. */
+  abort(reason: unknown): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.controller?.abort(reason);
+  }
+
+  emitToken(text: string): void {
+    if (!this.settled) this.host.emitToken(this, text);
+  }
+
+  setFlowOutput(name: string, value: unknown): void {
+    if (!this.settled) this.host.setFlowOutput(name, value);
+  }
+
+  runSubflow(inputs: Record<string, unknown>, options: SubflowRunOptions = {}): Promise<Record<string, unknown>> {
+    return this.host.runSubflow(this, inputs, options);
+  }
+}

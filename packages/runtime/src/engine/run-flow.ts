@@ -1,0 +1,62 @@
+import type { ModelProvider } from '../model/backend.js';
+import type { RunErrorInfo, RunStatus } from '../schema/events.js';
+import type { CompiledFlow } from './compile.js';
+import { type EventListener, EventSink } from './event-sink.js';
+import { FlowRun } from './flow-run.js';
+import { checkRunRequest } from './run-request.js';
+
+export interface RunOptions {
+  inputs?: Readonly<Record<string, unknown>>;
+  /** The variant to use per node id; nodes not named run their default variant. */
+  variants?: Readonly<Record<string, string>>;
+  /** Cancels the run; in-flight nodes see it through their own signal (a model stops between tokens). */
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+  models?: ModelProvider;
+  /** Nodes in flight at once, in the run and separately in each sub-run. */
+  concurrency?: number;
+  runId?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  outputs: Record<string, unknown>;
+  error?: RunErrorInfo;
+  /** The variant each node with variants ran with, so the run can be replayed. */
+  variants: Record<string, string>;
+  durationMs: number;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Runs a compiled flow. Resolves with the outcome whether the run succeeds, fails or is cancelled; throws
+ * RunRequestError before anything runs when the inputs or variants are wrong.
+ */
+export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Promise<RunResult> {
+  const { inputs, variants } = checkRunRequest(flow, options.inputs ?? {}, options.variants ?? {});
+  const runId = options.runId ?? globalThis.crypto.randomUUID();
+  const sink = new EventSink(runId, options.onEvent);
+  const started = performance.now();
+  sink.emit({ type: 'run-start', flow: flow.name, inputs, variants });
+  const run = new FlowRun(flow, {
+    sink,
+    inputs,
+    variants,
+    models: options.models,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    signal: options.signal,
+    scope: undefined,
+  });
+  const outcome = await run.run();
+  const durationMs = performance.now() - started;
+  sink.emit({
+    type: 'run-end',
+    status: outcome.status,
+    outputs: outcome.outputs,
+    durationMs,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return { runId, ...outcome, variants, durationMs };
+}

@@ -1,0 +1,4 @@
+export * from './engine/index.js';
+export * from './model/backend.js';
+export * from './node-types/index.js';
+export * from './schema/index.js';

@@ -1,0 +1,2 @@
+export * from './flow-builder.js';
+export * from './scripted-model.js';
