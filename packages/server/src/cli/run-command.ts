@@ -1,0 +1,139 @@
+import {
+  type CompiledFlow,
+  compileFlow,
+  DEFAULT_CONCURRENCY,
+  defaultRegistry,
+  type ModelProvider,
+  type RunErrorInfo,
+  RunRequestError,
+  type RunResult,
+  runFlow,
+} from '@groundwork/runtime';
+import { Command } from 'commander';
+import { checkFlowFile, FlowFiles } from './flow-files.js';
+import type { CliContext } from './main.js';
+import { buildRunInputs, collectAssignment, parsePositiveInteger, UsageError } from './run-inputs.js';
+
+const EXIT_SUCCEEDED = 0;
+/** The flow is invalid or cannot be read, or the run failed. */
+const EXIT_FAILED = 1;
+/** The command line or the run request is wrong; nothing ran. */
+const EXIT_USAGE = 2;
+const EXIT_CANCELLED = 130;
+
+export interface RunCommandOptions {
+  input?: [string, string][];
+  inputsJson?: string;
+  model?: string;
+  variant?: [string, string][];
+  events?: boolean;
+  concurrency?: number;
+}
+
+export function runCommand(context: CliContext): Command {
+  return new Command('run')
+    .description('Run a flow file and print its outputs as JSON')
+    .argument('<file>', 'the *.flow.yaml file to run')
+    .option('-i, --input <name=value>', 'an input value, converted by the input type (repeatable)', collectAssignment)
+    .option('--inputs-json <json>', 'input values as a JSON object, or @file.json; --input overrides them')
+    .option('--model <path>', 'the model folder for llm nodes')
+    .option('--variant <node=variant>', 'run a node with one of its variants (repeatable)', collectAssignment)
+    .option('--events', 'print every run event as a JSON line as the run goes, instead of the outputs')
+    .option('--concurrency <n>', `nodes running at once (default: ${DEFAULT_CONCURRENCY})`, parsePositiveInteger)
+    .action(async (file: string, options: RunCommandOptions) => {
+      context.exitCode = await runFlowFile(file, options, context);
+    });
+}
+
+/**
+ * Until the ONNX engine lands the CLI has no model backend: llm nodes then fail with the runtime's
+ * `no-model-backend` error, and asking for a model is refused rather than answered by a stand-in.
+ * The one place to change when a backend exists.
+ */
+function modelBackend(modelPath: string | undefined): ModelProvider | undefined {
+  if (modelPath !== undefined)
+    throw new UsageError('--model: the ONNX model engine is not available in this version yet');
+  return undefined;
+}
+
+export async function runFlowFile(path: string, options: RunCommandOptions, context: CliContext): Promise<number> {
+  const fail = (message: string, status: number) => {
+    context.stderr.write(`groundwork: ${message}\n`);
+    return status;
+  };
+  let models: ModelProvider | undefined;
+  try {
+    models = modelBackend(options.model);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
+    throw error;
+  }
+
+  const files = new FlowFiles(context.cwd);
+  const { file, problems } = checkFlowFile(files, path);
+  if (!file.ok || problems.length > 0) {
+    for (const problem of problems) context.stderr.write(`${problem.file}: ${problem.message}\n`);
+    return EXIT_FAILED;
+  }
+  const flow = compileFlow(file.flow, { registry: defaultRegistry(), resolveReference: files.resolveReference });
+
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = buildRunInputs(file.flow, {
+      inputsJson: options.inputsJson,
+      input: options.input ?? [],
+      cwd: context.cwd,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
+    throw error;
+  }
+
+  // With --events, stdout carries one JSON event per line as the run goes and nothing else: the run-end event
+  // already holds the outputs, and a second, pretty-printed document would break line-by-line readers.
+  const onEvent = options.events
+    ? (event: unknown) => {
+        context.stdout.write(`${JSON.stringify(event)}\n`);
+      }
+    : undefined;
+
+  let result: RunResult;
+  try {
+    result = await runFlow(flow, {
+      inputs,
+      variants: Object.fromEntries(options.variant ?? []),
+      signal: context.signal,
+      models,
+      ...(onEvent ? { onEvent } : {}),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    });
+  } catch (error) {
+    if (!(error instanceof RunRequestError)) throw error;
+    for (const problem of error.problems) context.stderr.write(`${problem.field}: ${problem.message}\n`);
+    return EXIT_USAGE;
+  }
+
+  switch (result.status) {
+    case 'succeeded':
+      if (!options.events) context.stdout.write(`${JSON.stringify(declaredOrder(flow, result.outputs), null, 2)}\n`);
+      return EXIT_SUCCEEDED;
+    case 'cancelled':
+      return fail('the run was cancelled', EXIT_CANCELLED);
+    case 'failed':
+      return fail(describeFailure(result.error), EXIT_FAILED);
+  }
+}
+
+/** Outputs in the order the flow declares them, whatever order the branches finished in. */
+function declaredOrder(flow: CompiledFlow, outputs: Record<string, unknown>): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const name of flow.outputNames) if (name in outputs) ordered[name] = outputs[name];
+  return ordered;
+}
+
+function describeFailure(error: RunErrorInfo | undefined): string {
+  if (!error) return 'the run failed';
+  const scope = error.scope ? ` (in ${error.scope})` : '';
+  const where = error.nodeId === undefined ? '' : ` at node "${error.nodeId}"${scope}`;
+  return `the run failed${where}: ${error.message} [${error.code}]`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The CLI in-process, through runCli/createProgram of the built module, with a context standing in for the process:
+ * what the child-process tests cannot pin down without timing (an interrupt that comes before anything runs).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'packages/server/dist/cli/main.js');
+
+type CliModule = typeof import('../../packages/server/dist/cli/main.js');
+let cli: CliModule;
+
+function capture() {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    streams: {
+      stdout: { write: (text: string) => stdout.push(text) },
+      stderr: { write: (text: string) => stderr.push(text) },
+    },
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(MAIN))
+    throw new Error('the CLI is not built: run node_modules/.bin/tsc -b in the repository root first');
+  cli = (await import(MAIN)) as CliModule;
+});
+
+describe('createProgram', () => {
+  it('registers validate, run and serve', () => {
+    const names = cli.createProgram(cli.createContext()).commands.map((command) => command.name());
+    expect(names).toEqual(['validate', 'run', 'serve']);
+  });
+
+  it('a run whose signal is aborted (Ctrl-C) ends cancelled with exit 130', async () => {
+    const output = capture();
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const context = cli.createContext({ ...output.streams, cwd: ROOT, color: false, signal: interrupt.signal });
+    const code = await cli.runCli(
+      ['run', 'examples/support-triage.flow.yaml', '-i', 'message=hi', '--events'],
+      context,
+    );
+    expect(code).toBe(130);
+    const events = output.stdout
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.map((event) => event.type)).toEqual(['run-start', 'run-end']);
+    expect(events[1]).toMatchObject({ status: 'cancelled' });
+    expect(output.stderr.join('')).toBe('groundwork: the run was cancelled\n');
+  });
+
+  it('help goes to the context, with exit 0', async () => {
+    const output = capture();
+    const code = await cli.runCli(['run', '--help'], cli.createContext({ ...output.streams, cwd: ROOT }));
+    expect(code).toBe(0);
+    expect(output.stdout.join('')).toContain('--variant <node=variant>');
+  });
+});
