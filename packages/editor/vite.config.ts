@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // Resolve @groundwork/runtime to its TypeScript source, so the editor never needs the runtime built first.
+  resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+  server: { proxy: { '/api': 'http://127.0.0.1:4100' } },
+  build: { outDir: 'dist', emptyOutDir: true },
+});
