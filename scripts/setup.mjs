@@ -42,9 +42,11 @@ function newest(paths) {
   return latest;
 }
 
+// `npm install`, not `npm ci`: it installs the lockfile's versions all the same, but tolerates optional platform
+// packages that a registry mirror does not carry (Biome's non-Linux binaries here), which `npm ci` refuses.
 const installed = join(root, 'node_modules', '.package-lock.json');
 if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
-  run('npm', ['ci', '--no-fund', '--no-audit']);
+  run('npm', ['install', '--no-fund', '--no-audit']);
 }
 
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
