@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../schema/events.js';
 import type { RetryPolicy } from '../schema/flow.js';
-import { compileSpec, type FlowSpec } from '../testing/flow-builder.js';
+import { type CompactFlowSpec, compileSpec } from '../testing/flow-builder.js';
 import { ScriptedModel } from '../testing/scripted-model.js';
 import { runFlow } from './run-flow.js';
 import { RunRequestError } from './run-request.js';
@@ -9,7 +9,7 @@ import { RunRequestError } from './run-request.js';
 type Node = [string, string, Record<string, unknown>?];
 
 /** `width` parallel llm branches on one question, joined by a collect:  q ──▶ p ──▶ llm0..llmN ──▶ all ──▶ answers */
-function fanOut(width: number, llmConfig: Record<string, unknown> = {}): FlowSpec {
+function fanOut(width: number, llmConfig: Record<string, unknown> = {}): CompactFlowSpec {
   const branches = Array.from({ length: width }, (_, i) => `llm${i}`);
   return {
     inputs: { q: 'text' },
@@ -94,7 +94,7 @@ describe('runFlow scheduling', () => {
 });
 
 describe('runFlow timeouts, retries and failures', () => {
-  const single = (node: { timeoutMs?: number; retry?: RetryPolicy } = {}): FlowSpec => ({
+  const single = (node: { timeoutMs?: number; retry?: RetryPolicy } = {}): CompactFlowSpec => ({
     inputs: { q: 'text' },
     outputs: { a: 'text' },
     nodes: [

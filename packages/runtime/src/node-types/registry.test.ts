@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileFlow } from '../engine/compile.js';
 import { primitive } from '../schema/port-types.js';
-import { inlineFlow, node, problemsOf, runTestFlow, testFlow } from './builtin/test-flows.js';
+import { inlineFlow, node, problemsOf, runTestFlow, testFlow } from '../testing/test-runs.js';
 import {
   BUILTIN_NODE_TYPES,
   conditionNode,

@@ -1,7 +1,4 @@
-/**
- * Small builders for flows in the schema and validation tests. Test-only: imported by relative path, not exported
- * from the package's `testing` entry point.
- */
+/** Small builders for flows in tests: nodes, edges written as arrows, whole flows. */
 import type { Flow, FlowEdge, FlowInput, FlowNode, FlowOutput, InlineFlow } from '../schema/flow.js';
 import type { FlowProblem } from '../schema/problems.js';
 

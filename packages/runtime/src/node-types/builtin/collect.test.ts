@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFlow } from '../../engine/analyze.js';
 import { formatPortType, parsePortType, primitive } from '../../schema/port-types.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
+import {
+  finishedNodes,
+  node,
+  nodeOutputs,
+  portContext,
+  problemsOf,
+  runTestFlow,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { defaultRegistry } from '../index.js';
 import { collectNode } from './collect.js';
-import { finishedNodes, node, nodeOutputs, portContext, problemsOf, runTestFlow, testFlow } from './test-flows.js';
 
 describe('collect node', () => {
   //   q ──▶ slow (llm) ──▶ all.x ──▶ list

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeFlow } from '../../engine/analyze.js';
 import { formatPortType } from '../../schema/port-types.js';
-import { defaultRegistry } from '../index.js';
-import { conditionNode } from './condition.js';
 import {
   eventsOfType,
   finishedNodes,
@@ -12,7 +10,9 @@ import {
   runTestFlow,
   skipReasons,
   testFlow,
-} from './test-flows.js';
+} from '../../testing/test-runs.js';
+import { defaultRegistry } from '../index.js';
+import { conditionNode } from './condition.js';
 
 describe('condition node', () => {
   //   text ──▶ check ─true──▶ shout ──▶ merge ──▶ answer

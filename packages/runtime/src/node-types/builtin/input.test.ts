@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { RunRequestError } from '../../engine/run-request.js';
 import { parsePortType, primitive } from '../../schema/port-types.js';
+import {
+  node,
+  nodeOutputs,
+  portContext,
+  problemsOf,
+  runTestFlow,
+  skipReasons,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { inputNode } from './input.js';
-import { node, nodeOutputs, portContext, problemsOf, runTestFlow, skipReasons, testFlow } from './test-flows.js';
 
 describe('input node', () => {
   //   q ──▶ out

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identifierSchema } from '../../schema/flow.js';
 import { parsePortType, primitive } from '../../schema/port-types.js';
 import { defineNodeType } from '../node-type.js';
+import { undeclaredName } from './flow-interface.js';
 
 export const inputNode = defineNodeType({
   type: 'input',
@@ -17,17 +18,7 @@ export const inputNode = defineNodeType({
       outputs: [{ name: 'value', type: declared ? parsePortType(declared.type) : primitive('any') }],
     };
   },
-  check(config, context) {
-    if (config.name in context.flowInputs) return [];
-    const declared = Object.keys(context.flowInputs);
-    return [
-      {
-        code: 'unknown-flow-input',
-        path: ['name'],
-        message: `flow input "${config.name}" is not declared under inputs${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
-      },
-    ];
-  },
+  check: (config, context) => undeclaredName('input', config.name, context.flowInputs),
   execute(_inputs, context) {
     const value = context.flowInputs[context.config.name];
     return { outputs: value === undefined ? {} : { value } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelProvider } from '../../model/backend.js';
 import type { FlowNode } from '../../schema/flow.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
-import { eventsOfType, node, runTestFlow, testFlow } from './test-flows.js';
+import { eventsOfType, node, runTestFlow, testFlow } from '../../testing/test-runs.js';
 
 //   question ──▶ p ──▶ answer ──▶ out
 function questionFlow(

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { GenerateRequest } from '../../model/backend.js';
 import { parsePortType } from '../../schema/port-types.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
-import { mapNode } from './map.js';
 import {
   eventsOfType,
   finishedNodes,
@@ -15,7 +14,8 @@ import {
   skipReasons,
   sleep,
   testFlow,
-} from './test-flows.js';
+} from '../../testing/test-runs.js';
+import { mapNode } from './map.js';
 
 //   sub-flow:  item ──▶ gen (llm) ──▶ answer
 const generateEach = inlineFlow({

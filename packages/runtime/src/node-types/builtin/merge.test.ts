@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parsePortType, primitive } from '../../schema/port-types.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
+import {
+  finishedNodes,
+  node,
+  nodeOutputs,
+  portContext,
+  runTestFlow,
+  skipReasons,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { mergeNode } from './merge.js';
-import { finishedNodes, node, nodeOutputs, portContext, runTestFlow, skipReasons, testFlow } from './test-flows.js';
 
 describe('merge node', () => {
   //   q ──▶ slow (llm) ──▶ merge.primary ──▶ out

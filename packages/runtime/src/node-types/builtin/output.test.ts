@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parsePortType } from '../../schema/port-types.js';
+import {
+  eventsOfType,
+  node,
+  portContext,
+  problemsOf,
+  runTestFlow,
+  skipReasons,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { outputNode } from './output.js';
-import { eventsOfType, node, portContext, problemsOf, runTestFlow, skipReasons, testFlow } from './test-flows.js';
 
 describe('output node', () => {
   //   q ──▶ upper ──▶ loud

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identifierSchema } from '../../schema/flow.js';
 import { parsePortType, primitive } from '../../schema/port-types.js';
 import { defineNodeType, NO_OUTPUTS } from '../node-type.js';
+import { undeclaredName } from './flow-interface.js';
 
 export const outputNode = defineNodeType({
   type: 'output',
@@ -18,17 +19,7 @@ export const outputNode = defineNodeType({
     };
   },
   flowOutput: (config) => config.name,
-  check(config, context) {
-    if (config.name in context.flowOutputs) return [];
-    const declared = Object.keys(context.flowOutputs);
-    return [
-      {
-        code: 'unknown-flow-output',
-        path: ['name'],
-        message: `flow output "${config.name}" is not declared under outputs${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
-      },
-    ];
-  },
+  check: (config, context) => undeclaredName('output', config.name, context.flowOutputs),
   execute(inputs, context) {
     context.setFlowOutput(context.config.name, inputs.value);
     return NO_OUTPUTS;

@@ -2,8 +2,8 @@ import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { RunRequestError } from '../../engine/run-request.js';
 import { primitive } from '../../schema/port-types.js';
+import { eventsOfType, node, nodeOutputs, portContext, runTestFlow, testFlow } from '../../testing/test-runs.js';
 import { promptNode } from './prompt.js';
-import { eventsOfType, node, nodeOutputs, portContext, runTestFlow, testFlow } from './test-flows.js';
 
 function promptPorts(config: Parameters<typeof promptNode.ports>[0]) {
   return promptNode.ports(promptNode.configSchema.parse(config), portContext());

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { FlowDefinition } from '../../schema/flow.js';
 import { parsePortType } from '../../schema/port-types.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
-import { subflowNode } from './subflow.js';
 import {
   compile,
   eventsOfType,
@@ -14,7 +13,8 @@ import {
   problemsOf,
   runTestFlow,
   testFlow,
-} from './test-flows.js';
+} from '../../testing/test-runs.js';
+import { subflowNode } from './subflow.js';
 
 //   sub-flow:  question ──▶ ask ──▶ gen (llm) ──▶ answer
 //              style ─────▶ ┘              └──▶ size ──▶ length

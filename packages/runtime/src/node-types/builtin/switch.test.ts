@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import {
+  node,
+  nodeOutputs,
+  portContext,
+  problemsOf,
+  runTestFlow,
+  skipReasons,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { switchNode } from './switch.js';
-import { node, nodeOutputs, portContext, problemsOf, runTestFlow, skipReasons, testFlow } from './test-flows.js';
 
 describe('switch node', () => {
   //   text ──▶ route ─question──▶ answer ────▶ merge ──▶ reply

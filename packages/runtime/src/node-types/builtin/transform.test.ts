@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parsePortType, primitive } from '../../schema/port-types.js';
-import { eventsOfType, node, nodeOutputs, portContext, problemsOf, runTestFlow, testFlow } from './test-flows.js';
+import {
+  eventsOfType,
+  node,
+  nodeOutputs,
+  portContext,
+  problemsOf,
+  runTestFlow,
+  testFlow,
+} from '../../testing/test-runs.js';
 import { transformNode } from './transform.js';
 
 describe('transform node', () => {

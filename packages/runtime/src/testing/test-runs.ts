@@ -1,15 +1,17 @@
 /**
- * Builders for the small flows the node-type tests run through the real engine. Kept free of vitest so that the
+ * Running small flows through the real engine in tests, and reading their events. Kept free of vitest so that the
  * package build, which compiles everything under src, does not need it.
  */
-import type { AnalyzeOptions } from '../../engine/analyze.js';
-import { type CompiledFlow, compileFlow, FlowValidationError } from '../../engine/compile.js';
-import { type RunOptions, type RunResult, runFlow } from '../../engine/run-flow.js';
-import type { RunEvent, RunEventType } from '../../schema/events.js';
-import type { Flow, FlowDefinition, FlowInput, FlowNode, FlowOutput, InlineFlow } from '../../schema/flow.js';
-import type { FlowProblem } from '../../schema/problems.js';
-import { defaultRegistry } from '../index.js';
-import type { PortContext } from '../node-type.js';
+import type { AnalyzeOptions } from '../engine/analyze.js';
+import { type CompiledFlow, compileFlow, FlowValidationError } from '../engine/compile.js';
+import { type RunOptions, type RunResult, runFlow } from '../engine/run-flow.js';
+import { defaultRegistry } from '../node-types/index.js';
+import type { PortContext } from '../node-types/node-type.js';
+import type { RunEvent, RunEventType } from '../schema/events.js';
+import type { Flow, FlowDefinition, FlowInput, FlowNode, FlowOutput, InlineFlow } from '../schema/flow.js';
+import type { FlowProblem } from '../schema/problems.js';
+
+export { node } from './flow-fixtures.js';
 
 /** An edge written `['from.port', 'to.port']`. */
 export type EdgeSpec = readonly [from: string, to: string];
@@ -37,15 +39,6 @@ export function testFlow(spec: FlowSpec, name = 'test'): Flow {
 /** A sub-flow for the `flow` config of a `map` or `subflow` node. */
 export function inlineFlow(spec: FlowSpec): InlineFlow {
   return body(spec);
-}
-
-export function node(
-  id: string,
-  type: string,
-  config?: Record<string, unknown>,
-  extra: Partial<FlowNode> = {},
-): FlowNode {
-  return { id, type, ...(config ? { config } : {}), ...extra };
 }
 
 export function compile(flow: FlowDefinition, options: Partial<AnalyzeOptions> = {}): CompiledFlow {
