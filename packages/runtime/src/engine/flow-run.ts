@@ -4,9 +4,11 @@ import type { RunErrorInfo, RunStatus } from '../schema/events.js';
 import { coerceValue, PortTypeError } from '../schema/port-types.js';
 import { type CompiledFlow, type CompiledNode, configFor } from './compile.js';
 import type { EventSink } from './event-sink.js';
-import { type AttemptHost, NodeAttempt } from './node-attempt.js';
+import { type AttemptHost, errorInfo, isRetryable, NodeAttempt, retryDelay } from './node-attempt.js';
+import { NodeEvents } from './node-events.js';
 import { prepareInputs, RunRequestError } from './run-request.js';
-import { RunState, type Settlement } from './run-state.js';
+import { RunState } from './run-state.js';
+import { sliceUsedUp, yieldTurn } from './time-slice.js';
 
 export interface FlowRunOptions {
   sink: EventSink;
@@ -23,26 +25,11 @@ export interface FlowRunOutcome {
   status: RunStatus;
   outputs: Record<string, unknown>;
   error?: RunErrorInfo;
+  /** For a failed run: whether the failure could go away on another try (a sub-flow's node retries by it). */
+  retryable?: boolean;
 }
 
 const EMPTY_INPUTS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
-
-/**
- * Synchronous nodes complete inside the scheduler's loop, and promises resolve as microtasks: neither lets the
- * event loop turn. So every run in the process shares one time slice, and a run that has worked through it lets the
- * event loop take a turn (signals, timers, HTTP requests) before it goes on. The clock is read every 64 nodes only.
- */
-const SLICE_MS = 10;
-const NODES_PER_CLOCK_READ = 64;
-let sliceStart = performance.now();
-let nodesSinceClockRead = 0;
-const nextTurn: (callback: () => void) => void = globalThis.setImmediate ?? ((callback) => setTimeout(callback, 0));
-
-function sliceUsedUp(): boolean {
-  if (++nodesSinceClockRead < NODES_PER_CLOCK_READ) return false;
-  nodesSinceClockRead = 0;
-  return performance.now() - sliceStart > SLICE_MS;
-}
 
 /**
  * How a flow runs: starts each node as soon as the run state says it is ready, up to `concurrency` at once; runs
@@ -53,11 +40,13 @@ export class FlowRun implements AttemptHost {
   readonly outputs: Record<string, unknown> = {};
   stopReason: unknown;
   private readonly state: RunState;
+  private readonly events: NodeEvents;
   private readonly queue: number[] = [];
   private head = 0;
   private running = 0;
   private pumping = false;
   private waitingForTurn = false;
+  /** Asynchronous attempts and retry waits not yet settled: what a stop must abort. */
   private readonly inFlight = new Set<NodeAttempt>();
   private resolve!: (outcome: FlowRunOutcome) => void;
 
@@ -66,6 +55,7 @@ export class FlowRun implements AttemptHost {
     private readonly options: FlowRunOptions,
   ) {
     this.state = new RunState(flow);
+    this.events = new NodeEvents(options.sink, options.scope);
   }
 
   get flowInputs(): Readonly<Record<string, unknown>> {
@@ -97,8 +87,7 @@ export class FlowRun implements AttemptHost {
     while (this.stopReason === undefined && this.head < this.queue.length && this.running < this.options.concurrency) {
       if (sliceUsedUp()) {
         this.waitingForTurn = true;
-        nextTurn(() => {
-          sliceStart = performance.now();
+        yieldTurn(() => {
           this.waitingForTurn = false;
           this.pump();
         });
@@ -107,28 +96,20 @@ export class FlowRun implements AttemptHost {
       this.startNode(this.flow.nodes[this.queue[this.head++]!]!);
     }
     this.pumping = false;
-    if (
-      this.stopReason === undefined &&
-      !this.waitingForTurn &&
-      this.running === 0 &&
-      this.head === this.queue.length
-    ) {
-      this.finish('succeeded');
-    }
+    const idle = !this.waitingForTurn && this.running === 0 && this.head === this.queue.length;
+    if (this.stopReason === undefined && idle) this.finish('succeeded');
   }
 
   private startNode(node: CompiledNode): void {
     this.running++;
     const variant = node.defaultVariant === undefined ? undefined : this.options.variants[node.id];
-    let inputs: Record<string, unknown>;
     try {
-      inputs = this.nodeInputs(node);
+      this.attempt(node, variant, this.nodeInputs(node), 1);
     } catch (error) {
-      const message = error instanceof PortTypeError ? error.message : String(error);
-      this.attempt(node, variant, EMPTY_INPUTS, 1, new NodeError('input-type', message, { retryable: false }));
-      return;
+      if (!(error instanceof PortTypeError)) throw error;
+      const failure = new NodeError('input-type', error.message, { retryable: false });
+      this.attempt(node, variant, EMPTY_INPUTS, 1, failure);
     }
-    this.attempt(node, variant, inputs, 1);
   }
 
   /** The node's input values, converted where an edge needs it (see port-types.ts). */
@@ -141,15 +122,14 @@ export class FlowRun implements AttemptHost {
       try {
         converted[edge.toPort] = coerceValue(raw[edge.toPort], edge.coercion, edge.toType, edge.fromType);
       } catch (error) {
-        const source = this.flow.nodes[edge.from]!;
-        throw new PortTypeError(
-          `input "${edge.toPort}" (from ${source.id}.${edge.fromPort}): ${(error as Error).message}`,
-        );
+        const source = `${this.flow.nodes[edge.from]!.id}.${edge.fromPort}`;
+        throw new PortTypeError(`input "${edge.toPort}" (from ${source}): ${(error as Error).message}`);
       }
     }
     return converted ?? raw;
   }
 
+  /** Runs one attempt; a `failure` known in advance (bad inputs) fails it without running the node. */
   private attempt(
     node: CompiledNode,
     variant: string | undefined,
@@ -158,24 +138,10 @@ export class FlowRun implements AttemptHost {
     failure?: NodeError,
   ): void {
     const attempt = new NodeAttempt(this, node, configFor(node, variant), variant, inputs, number, performance.now());
-    const sink = this.options.sink;
-    if (sink.enabled) {
-      sink.emit({
-        type: 'node-start',
-        nodeId: node.id,
-        ...this.scoped(),
-        nodeType: node.nodeType.type,
-        attempt: number,
-        inputs,
-        ...(variant === undefined ? {} : { variant }),
-      });
-    }
-    if (failure) {
-      this.attemptFailed(attempt, failure);
-      return;
-    }
+    this.events.start(attempt);
     let result: NodeResult | Promise<NodeResult>;
     try {
+      if (failure) throw failure;
       result = node.nodeType.execute(inputs, attempt);
     } catch (error) {
       this.attemptFailed(attempt, error);
@@ -186,12 +152,11 @@ export class FlowRun implements AttemptHost {
       return;
     }
     this.inFlight.add(attempt);
-    if (node.timeoutMs !== undefined) {
-      const timeoutMs = node.timeoutMs;
+    const { timeoutMs } = node;
+    if (timeoutMs !== undefined) {
       attempt.timer = setTimeout(() => {
         const error = new NodeError('timeout', `node "${node.id}" did not finish within ${timeoutMs} ms`);
         this.attemptFailed(attempt, error);
-        attempt.abort(error);
       }, timeoutMs);
     }
     result.then(
@@ -203,82 +168,46 @@ export class FlowRun implements AttemptHost {
   private attemptDone(attempt: NodeAttempt, result: NodeResult): void {
     if (!this.settle(attempt)) return;
     this.running--;
-    const { node } = attempt;
-    const sink = this.options.sink;
-    if (sink.enabled) {
-      const durationMs = performance.now() - attempt.startedAt;
-      sink.emit({
-        type: 'node-end',
-        nodeId: node.id,
-        ...this.scoped(),
-        outputs: result.outputs,
-        durationMs,
-        attempts: attempt.attempt,
-        ...(result.usage ? { usage: result.usage } : {}),
-      });
-    }
-    this.advance(this.state.complete(node.index, result.outputs));
-  }
-
-  private advance(settlement: Settlement): void {
-    const sink = this.options.sink;
-    if (sink.enabled) {
-      for (const skip of settlement.skipped) {
-        sink.emit({
-          type: 'node-skip',
-          nodeId: this.flow.nodes[skip.index]!.id,
-          ...this.scoped(),
-          reason: skip.reason,
-        });
-      }
-    }
+    this.events.end(attempt, result);
+    const settlement = this.state.complete(attempt.node.index, result.outputs);
+    for (const skip of settlement.skipped) this.events.skip(this.flow.nodes[skip.index]!.id, skip.reason);
     for (const index of settlement.ready) this.queue.push(index);
     this.pump();
   }
 
   private attemptFailed(attempt: NodeAttempt, error: unknown): void {
     if (!this.settle(attempt)) return;
-    // Stop what the failed attempt may still have going (a map's other items, a stream) before anything else.
+    // Stop what the failed attempt may still have going (a timed-out call, a map's other items) first.
     attempt.abort(error);
     const { node } = attempt;
     const info = errorInfo(error);
-    const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
+    const retryable = isRetryable(error);
     const willRetry = retryable && attempt.attempt < (node.retry?.maxAttempts ?? 1);
-    this.options.sink.emit({
-      type: 'node-error',
-      nodeId: node.id,
-      ...this.scoped(),
-      attempt: attempt.attempt,
-      error: info,
-      willRetry,
-      durationMs: performance.now() - attempt.startedAt,
-    });
+    this.events.error(attempt, info, willRetry);
     if (willRetry) {
-      const retry = node.retry!;
-      const delay = Math.min(
-        (retry.backoffMs ?? 200) * (retry.factor ?? 2) ** (attempt.attempt - 1),
-        retry.maxBackoffMs ?? 60_000,
-      );
-      // The backoff wait stands in flight as an attempt of its own, so cancelling the run also ends the wait.
-      const wait = new NodeAttempt(
-        this,
-        node,
-        attempt.config,
-        attempt.variant,
-        attempt.inputs,
-        attempt.attempt,
-        attempt.startedAt,
-      );
-      this.inFlight.add(wait);
-      wait.timer = setTimeout(() => {
-        if (!this.settle(wait)) return;
-        this.attempt(node, attempt.variant, attempt.inputs, attempt.attempt + 1);
-      }, delay);
+      this.retryLater(attempt);
       return;
     }
     this.running--;
     this.state.fail(node.index);
-    this.finish('failed', { ...info, nodeId: node.id, ...this.scoped() });
+    this.finish(
+      'failed',
+      { ...info, nodeId: node.id, ...(this.options.scope ? { scope: this.options.scope } : {}) },
+      retryable,
+    );
+  }
+
+  private retryLater(failed: NodeAttempt): void {
+    const { node, variant, inputs } = failed;
+    // The backoff wait stands in flight as an attempt of its own, so stopping the run also ends the wait.
+    const wait = new NodeAttempt(this, node, failed.config, variant, inputs, failed.attempt, failed.startedAt);
+    this.inFlight.add(wait);
+    wait.timer = setTimeout(
+      () => {
+        if (this.settle(wait)) this.attempt(node, variant, inputs, failed.attempt + 1);
+      },
+      retryDelay(node.retry!, failed.attempt),
+    );
   }
 
   /** Marks an attempt settled; false when it already was, or the run has stopped (its result then counts for nothing). */
@@ -290,38 +219,28 @@ export class FlowRun implements AttemptHost {
     return true;
   }
 
-  private finish(status: RunStatus, error?: RunErrorInfo): void {
+  private finish(status: RunStatus, error?: RunErrorInfo, retryable = false): void {
     if (this.stopReason !== undefined) return;
     this.stopReason = error ? new NodeError(error.code, error.message, { retryable: false }) : 'finished';
     this.options.signal?.removeEventListener('abort', this.cancel);
+    // What is still in flight belongs to other nodes than a failed one (that one has settled): it stops unfinished.
+    const message = status === 'cancelled' ? 'the run was cancelled' : 'stopped: another node failed';
     for (const attempt of this.inFlight) {
       attempt.settled = true;
       attempt.abort(this.stopReason);
-      // The attempts still in flight are other nodes than a failed one (it has settled): they stop unfinished.
-      const info = {
-        code: 'cancelled',
-        message: status === 'cancelled' ? 'the run was cancelled' : 'stopped: another node failed',
-      };
-      this.options.sink.emit({
-        type: 'node-error',
-        nodeId: attempt.node.id,
-        ...this.scoped(),
-        attempt: attempt.attempt,
-        error: info,
-        willRetry: false,
-        durationMs: performance.now() - attempt.startedAt,
-      });
+      this.events.error(attempt, { code: 'cancelled', message }, false);
     }
     this.inFlight.clear();
-    this.resolve({ status, outputs: this.outputs, ...(error ? { error } : {}) });
-  }
-
-  private scoped(): { scope?: string } {
-    return this.options.scope === undefined ? {} : { scope: this.options.scope };
+    this.resolve({
+      status,
+      outputs: this.outputs,
+      ...(error ? { error } : {}),
+      ...(status === 'failed' ? { retryable } : {}),
+    });
   }
 
   emitToken(attempt: NodeAttempt, text: string): void {
-    this.options.sink.emit({ type: 'node-token', nodeId: attempt.node.id, ...this.scoped(), text });
+    this.events.token(attempt, text);
   }
 
   setFlowOutput(name: string, value: unknown): void {
@@ -333,18 +252,18 @@ export class FlowRun implements AttemptHost {
     inputs: Record<string, unknown>,
     options: SubflowRunOptions,
   ): Promise<Record<string, unknown>> {
-    const subflow = attempt.node.subflow;
-    if (!subflow)
-      throw new NodeError('no-subflow', `node "${attempt.node.id}" has no sub-flow to run`, { retryable: false });
-    const scope = `${this.options.scope ? `${this.options.scope}/` : ''}${attempt.node.id}${options.item === undefined ? '' : `[${options.item}]`}`;
+    const { node } = attempt;
+    if (!node.subflow) throw new NodeError('no-subflow', `node "${node.id}" has no sub-flow`, { retryable: false });
+    const item = options.item === undefined ? '' : `[${options.item}]`;
+    const scope = `${this.options.scope ? `${this.options.scope}/` : ''}${node.id}${item}`;
     let values: Record<string, unknown>;
     try {
-      values = prepareInputs(subflow, inputs);
+      values = prepareInputs(node.subflow, inputs);
     } catch (error) {
       if (!(error instanceof RunRequestError)) throw error;
       throw new NodeError('invalid-inputs', `${scope}: ${error.message}`, { retryable: false });
     }
-    const child = new FlowRun(subflow, {
+    const child = new FlowRun(node.subflow, {
       ...this.options,
       inputs: values,
       variants: {},
@@ -355,16 +274,7 @@ export class FlowRun implements AttemptHost {
     if (outcome.status === 'succeeded') return outcome.outputs;
     const failure = outcome.error ?? { code: 'failed', message: 'the sub-flow failed' };
     throw new NodeError(failure.code, `${failure.scope ?? scope}: ${failure.message}`, {
-      retryable: outcome.status === 'failed',
+      retryable: outcome.retryable ?? false,
     });
   }
-}
-
-/** Errors may carry a string `code` (NodeError, TemplateError) that clients can switch on. */
-function errorInfo(error: unknown): RunErrorInfo {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && typeof code === 'string') return { code, message: error.message };
-  if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: error.message };
-  if (error instanceof Error) return { code: 'node-failed', message: error.message };
-  return { code: 'node-failed', message: String(error) };
 }

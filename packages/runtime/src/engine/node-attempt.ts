@@ -1,6 +1,7 @@
 import type { ModelProvider } from '../model/backend.js';
 import type { ExecuteContext, SubflowRunOptions } from '../node-types/node-type.js';
-import type { FlowDefinition } from '../schema/flow.js';
+import type { RunErrorInfo } from '../schema/events.js';
+import type { FlowDefinition, RetryPolicy } from '../schema/flow.js';
 import type { CompiledNode } from './compile.js';
 
 /** What a node attempt needs from the run that owns it. */
@@ -78,4 +79,23 @@ export class NodeAttempt implements ExecuteContext<unknown> {
   runSubflow(inputs: Record<string, unknown>, options: SubflowRunOptions = {}): Promise<Record<string, unknown>> {
     return this.host.runSubflow(this, inputs, options);
   }
+}
+
+/** Errors may carry a string `code` (NodeError, TemplateError) that clients can switch on. */
+export function errorInfo(error: unknown): RunErrorInfo {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string') return { code, message: error.message };
+  if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: error.message };
+  if (error instanceof Error) return { code: 'node-failed', message: error.message };
+  return { code: 'node-failed', message: String(error) };
+}
+
+/** Whether trying again could help: errors say so with `retryable: false` (NodeError, TemplateError). */
+export function isRetryable(error: unknown): boolean {
+  return (error as { retryable?: unknown } | null)?.retryable !== false;
+}
+
+/** The wait before attempt `failed + 1`: backoffMs × factor^(failed − 1), at most maxBackoffMs. */
+export function retryDelay(policy: RetryPolicy, failed: number): number {
+  return Math.min((policy.backoffMs ?? 200) * (policy.factor ?? 2) ** (failed - 1), policy.maxBackoffMs ?? 60_000);
 }

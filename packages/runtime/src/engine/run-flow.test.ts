@@ -403,3 +403,69 @@ describe('runFlow value conversions', () => {
     expect(result.outputs.labels).toEqual(['1', '2.5', '-3']);
   });
 });
+
+describe('runFlow retries around sub-flows', () => {
+  //   items ──▶ each (map, retry ×3: item ──▶ step ──▶ out) ──▶ results
+  const mapFlow = (step: Record<string, unknown>) =>
+    compileSpec({
+      inputs: { items: 'list<text>' },
+      outputs: { results: 'list<text>' },
+      nodes: [
+        ['items', 'input', { name: 'items' }],
+        {
+          id: 'each',
+          type: 'map',
+          retry: { maxAttempts: 3, backoffMs: 1 },
+          config: {
+            flow: {
+              inputs: { item: { type: 'text' } },
+              outputs: { out: { type: 'text' } },
+              nodes: [
+                { id: 'item', type: 'input', config: { name: 'item' } },
+                { id: 'step', ...step },
+                { id: 'out', type: 'output', config: { name: 'out' } },
+              ],
+              edges: [
+                { from: 'item.value', to: `step.${step.type === 'llm' ? 'prompt' : 'item'}` },
+                { from: `step.${step.type === 'llm' ? 'text' : 'value'}`, to: 'out.value' },
+              ],
+            },
+          },
+        },
+        ['results', 'output', { name: 'results' }],
+      ],
+      edges: ['items.value -> each.items', 'each.out -> results.value'],
+    });
+
+  it('retries the map when an item failed in a way another try could fix', async () => {
+    const model = new ScriptedModel('m', (_request, call) =>
+      call === 0 ? { text: '', error: new Error('busy') } : 'ok',
+    );
+    const { events, onEvent } = recorder();
+    const result = await runFlow(mapFlow({ type: 'llm', config: {} }), {
+      inputs: { items: ['a'] },
+      models: model,
+      onEvent,
+    });
+    expect(result.outputs.results).toEqual(['ok']);
+    expect(events.filter((e) => e.type === 'node-start' && e.nodeId === 'each')).toHaveLength(2);
+  });
+
+  it('does not retry the map when an item failed in a way that cannot change (a template error)', async () => {
+    const { events, onEvent } = recorder();
+    const result = await runFlow(
+      mapFlow({ type: 'transform', config: { expression: 'item.missing()', type: 'text' } }),
+      {
+        inputs: { items: ['not a number'] },
+        onEvent,
+      },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({
+      nodeId: 'each',
+      code: 'template-error',
+      message: expect.stringMatching(/^each\[0\]: /),
+    });
+    expect(events.filter((e) => e.type === 'node-start' && e.nodeId === 'each')).toHaveLength(1);
+  });
+});
