@@ -25,8 +25,14 @@ export interface GenerationParameters {
 }
 
 export interface GenerateRequest extends GenerationParameters {
-  /** Text for a plain completion, or chat messages for a model's chat template. */
+  /** Text, or chat messages. */
   prompt: string | ChatMessage[];
+  /**
+   * For a model with a chat template (default true): chat messages go through it, and a text prompt goes through
+   * it as one user message. False sends the text as it is, for raw completion. Models without a template always
+   * take plain text (messages joined).
+   */
+  useChatTemplate?: boolean;
 }
 
 export type FinishReason = 'stop' | 'length' | 'eos';

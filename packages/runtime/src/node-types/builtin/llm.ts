@@ -14,6 +14,8 @@ const configSchema = z.strictObject({
   repetitionPenalty: z.number().gt(0).max(10).optional(),
   seed: z.int().optional(),
   stop: z.array(z.string().min(1)).max(16).optional(),
+  /** For models with a chat template: false sends a text prompt as raw text instead of as a user message. */
+  useChatTemplate: z.boolean().optional(),
 });
 
 const PROMPT_TYPE = parsePortType('text | messages');

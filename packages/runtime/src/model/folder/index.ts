@@ -1,0 +1,2 @@
+export * from './model-folder.js';
+export * from './model-registry.js';
