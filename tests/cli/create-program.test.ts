@@ -33,9 +33,11 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run and serve', () => {
-    const names = cli.createProgram(cli.createContext()).commands.map((command) => command.name());
-    expect(names).toEqual(['validate', 'run', 'serve']);
+  it('registers validate, run, models (list, pull) and serve', () => {
+    const program = cli.createProgram(cli.createContext());
+    expect(program.commands.map((command) => command.name())).toEqual(['validate', 'run', 'models', 'serve']);
+    const models = program.commands.find((command) => command.name() === 'models')!;
+    expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
   });
 
   it('a run whose signal is aborted (Ctrl-C) ends cancelled with exit 130', async () => {

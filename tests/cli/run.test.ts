@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '@groundwork/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goldenText, readGolden, STORIES_260K } from '../../packages/runtime/src/testing/model-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'packages/server/bin/groundwork.js');
@@ -19,12 +20,12 @@ interface Outcome {
   stderr: string;
 }
 
-function groundwork(args: string[]): Promise<Outcome> {
+function groundwork(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: ENV },
+      { cwd: options.cwd ?? ROOT, env: options.env ?? ENV },
       (error: ExecFileException | null, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
@@ -174,21 +175,66 @@ describe('groundwork run: the examples', () => {
     });
   });
 
-  it('story fails at its llm node with no-model-backend when no model is given (exit 1)', async () => {
-    const result = await groundwork(['run', 'examples/story.flow.yaml', '-i', 'prompt=a fox in the snow']);
+  it('story continues each golden prompt with the golden text on stories260K (--model), naming the device on stderr', async () => {
+    for (const entry of readGolden()) {
+      const result = await groundwork([
+        'run',
+        'examples/story.flow.yaml',
+        '--model',
+        STORIES_260K,
+        '-i',
+        `prompt=${entry.prompt}`,
+      ]);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ story: goldenText(entry) });
+      expect(result.stderr).toMatch(/^groundwork: model stories260K \(fp32\) runs on cpu \(cuda: .+; webgpu: .+\)\n$/);
+    }
+  });
+
+  it('streams the story as node-token events with --events', async () => {
+    const entry = readGolden()[0]!;
+    const result = await groundwork([
+      'run',
+      'examples/story.flow.yaml',
+      '--model',
+      STORIES_260K,
+      '-i',
+      `prompt=${entry.prompt}`,
+      '--events',
+    ]);
+    const seen = events(result.stdout);
+    const tokens = seen.filter((event) => event.type === 'node-token');
+    expect(tokens.length).toBeGreaterThan(20);
+    expect(tokens.map((event) => event.type === 'node-token' && event.text).join('')).toBe(goldenText(entry));
+    expect(seen.find((event) => event.type === 'node-end' && event.nodeId === 'write')).toMatchObject({
+      usage: { inputTokens: 5, outputTokens: 48 },
+    });
+  });
+
+  it('story fails at its llm node, saying where it looked, when no model is given or found (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'groundwork-no-models-'));
+    const env = { ...ENV, GROUNDWORK_MODELS_PATH: '' };
+    const result = await groundwork(['run', join(ROOT, 'examples/story.flow.yaml'), '-i', 'prompt=a fox in the snow'], {
+      cwd: dir,
+      env,
+    });
+    rmSync(dir, { recursive: true, force: true });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(
-      `groundwork: the run failed at node "write": no model backend is available to run llm node "write"; give the run a model (the CLI's --model PATH) [no-model-backend]\n`,
+    expect(result.stderr).toMatch(
+      /^groundwork: the run failed at node "write": no model found in .+; give one \(the CLI's --model PATH\) or add a model folder there \[no-default-model\]\n$/,
     );
   });
 
-  it('--model is refused until the model engine exists (exit 2)', async () => {
-    const result = await groundwork(['run', 'examples/story.flow.yaml', '-i', 'prompt=x', '--model', './models/tiny']);
-    expect(result).toEqual({
+  it('names an unknown model (exit 1) and refuses an unknown device (exit 2)', async () => {
+    const unknown = await groundwork(['run', 'examples/story.flow.yaml', '-i', 'prompt=x', '--model', 'no-such-model']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no model named "no-such-model".*\[unknown-model\]\n$/);
+    const device = await groundwork(['run', 'examples/story.flow.yaml', '-i', 'prompt=x', '--device', 'tpu']);
+    expect(device).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'groundwork: --model: the ONNX model engine is not available in this version yet\n',
+      stderr: 'groundwork: --device: device "tpu" is not one of auto, cpu, webgpu, cuda\n',
     });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { modelsCommand } from './models-command.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -63,10 +64,17 @@ export function createProgram(context: CliContext = createContext()): Command {
     })
     // Commander would call process.exit itself; instead its errors come back to runCli as exit statuses.
     .exitOverride();
-  const commands = [validateCommand(context), runCommand(context), serveCommand(context)];
+  const commands = [validateCommand(context), runCommand(context), modelsCommand(context), serveCommand(context)];
   // addCommand, unlike program.command(), does not pass on the output and exit settings above.
-  for (const command of commands) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of commands) program.addCommand(inheritSettings(program, command));
   return program;
+}
+
+/** Gives a command and its own sub-commands (`models list`) the program's output and exit settings. */
+function inheritSettings(parent: Command, command: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inheritSettings(command, sub);
+  return command;
 }
 
 /** Parses `args` (without `node` and the script) and runs the command; resolves with the exit status. */

@@ -3,12 +3,12 @@ import {
   compileFlow,
   DEFAULT_CONCURRENCY,
   defaultRegistry,
-  type ModelProvider,
   type RunErrorInfo,
   RunRequestError,
   type RunResult,
   runFlow,
 } from '@groundwork/runtime';
+import { describeProviderChoice, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
 import { Command } from 'commander';
 import { checkFlowFile, FlowFiles } from './flow-files.js';
 import type { CliContext } from './main.js';
@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   input?: [string, string][];
   inputsJson?: string;
   model?: string;
+  device?: string;
+  dtype?: string;
   variant?: [string, string][];
   events?: boolean;
   concurrency?: number;
@@ -36,7 +38,9 @@ export function runCommand(context: CliContext): Command {
     .argument('<file>', 'the *.flow.yaml file to run')
     .option('-i, --input <name=value>', 'an input value, converted by the input type (repeatable)', collectAssignment)
     .option('--inputs-json <json>', 'input values as a JSON object, or @file.json; --input overrides them')
-    .option('--model <path>', 'the model folder for llm nodes')
+    .option('--model <name-or-path>', 'the model for llm nodes that name none: a folder, or a name under ./models')
+    .option('--device <device>', 'auto (default, or GROUNDWORK_DEVICE), cpu, webgpu or cuda')
+    .option('--dtype <dtype>', 'which graph of a model folder to load: fp32, fp16, q8, q4, ...')
     .option('--variant <node=variant>', 'run a node with one of its variants (repeatable)', collectAssignment)
     .option('--events', 'print every run event as a JSON line as the run goes, instead of the outputs')
     .option('--concurrency <n>', `nodes running at once (default: ${DEFAULT_CONCURRENCY})`, parsePositiveInteger)
@@ -46,14 +50,21 @@ export function runCommand(context: CliContext): Command {
 }
 
 /**
- * Until the ONNX engine lands the CLI has no model backend: llm nodes then fail with the runtime's
- * `no-model-backend` error, and asking for a model is refused rather than answered by a stand-in.
- * The one place to change when a backend exists.
+ * The local models llm nodes run on: models are found by name under ./models and GROUNDWORK_MODELS_PATH, or by
+ * path; `--model` is the one used when a node names none. Nothing loads until an llm node runs, and each model
+ * reports on stderr which device it runs on and why others were passed over.
  */
-function modelBackend(modelPath: string | undefined): ModelProvider | undefined {
-  if (modelPath !== undefined)
-    throw new UsageError('--model: the ONNX model engine is not available in this version yet');
-  return undefined;
+function modelEngine(options: RunCommandOptions, context: CliContext): OnnxEngine {
+  return new OnnxEngine({
+    device: parseDeviceRequest(options.device ?? process.env.GROUNDWORK_DEVICE),
+    cwd: context.cwd,
+    ...(options.model ? { defaultModel: options.model } : {}),
+    ...(options.dtype ? { dtype: options.dtype } : {}),
+    onLoad: (info) => {
+      const choice = describeProviderChoice({ provider: info.provider, reasons: info.providerReasons });
+      context.stderr.write(`groundwork: model ${info.name} (${info.dtype}) runs on ${choice}\n`);
+    },
+  });
 }
 
 export async function runFlowFile(path: string, options: RunCommandOptions, context: CliContext): Promise<number> {
@@ -61,14 +72,27 @@ export async function runFlowFile(path: string, options: RunCommandOptions, cont
     context.stderr.write(`groundwork: ${message}\n`);
     return status;
   };
-  let models: ModelProvider | undefined;
+  let models: OnnxEngine;
   try {
-    models = modelBackend(options.model);
+    models = modelEngine(options, context);
   } catch (error) {
-    if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
-    throw error;
+    // Only the device setting can be wrong here.
+    return fail(`--device: ${(error as Error).message}`, EXIT_USAGE);
   }
+  try {
+    return await runWith(models, path, options, context, fail);
+  } finally {
+    await models.close();
+  }
+}
 
+async function runWith(
+  models: OnnxEngine,
+  path: string,
+  options: RunCommandOptions,
+  context: CliContext,
+  fail: (message: string, status: number) => number,
+): Promise<number> {
   const files = new FlowFiles(context.cwd);
   const { file, problems } = checkFlowFile(files, path);
   if (!file.ok || problems.length > 0) {

@@ -1,0 +1,112 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ModelLoadError } from './model-load-error.js';
+
+/**
+ * The names of a graph's outputs, read from the ONNX file without loading it: the protobuf is walked field by
+ * field and everything else (weights above all) is skipped by its length, so a multi-gigabyte file costs a few
+ * kilobytes of reads. The WebGPU provider needs these names before the session exists, to keep the KV cache on
+ * the GPU while logits come back to the CPU.
+ *
+ * ModelProto.graph is field 7; GraphProto.output is field 12 (ValueInfoProto, whose name is field 1).
+ */
+export function readGraphOutputNames(onnxPath: string): string[] {
+  const file = new FileReader(onnxPath);
+  try {
+    const graph = file.findField(0, file.size, 7);
+    if (!graph) throw new ModelLoadError('bad-onnx', `${onnxPath}: no graph in the file`);
+    const names: string[] = [];
+    for (let at = graph.start; at < graph.end; ) {
+      const field = file.field(at);
+      if (field.number === 12 && field.wireType === 2) {
+        const name = file.findField(field.start, field.end, 1);
+        if (name) names.push(file.text(name.start, name.end));
+      }
+      at = field.end;
+    }
+    return names;
+  } finally {
+    file.close();
+  }
+}
+
+interface Field {
+  number: number;
+  wireType: number;
+  /** Where the field's content starts and ends (for length-delimited fields, the bytes after the length). */
+  start: number;
+  end: number;
+}
+
+class FileReader {
+  readonly size: number;
+  private readonly fd: number;
+  private readonly scratch = Buffer.alloc(20);
+
+  constructor(private readonly path: string) {
+    try {
+      this.fd = openSync(path, 'r');
+    } catch (error) {
+      throw new ModelLoadError(
+        'bad-onnx',
+        `${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`,
+      );
+    }
+    this.size = fstatSync(this.fd).size;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  findField(start: number, end: number, number: number): Field | undefined {
+    for (let at = start; at < end; ) {
+      const field = this.field(at);
+      if (field.number === number && field.wireType === 2) return field;
+      at = field.end;
+    }
+    return undefined;
+  }
+
+  field(at: number): Field {
+    const [tag, afterTag] = this.varint(at);
+    const wireType = tag % 8;
+    const number = Math.floor(tag / 8);
+    switch (wireType) {
+      case 0:
+        return { number, wireType, start: afterTag, end: this.varint(afterTag)[1] };
+      case 1:
+        return { number, wireType, start: afterTag, end: afterTag + 8 };
+      case 2: {
+        const [length, start] = this.varint(afterTag);
+        if (start + length > this.size) throw this.damaged(at);
+        return { number, wireType, start, end: start + length };
+      }
+      case 5:
+        return { number, wireType, start: afterTag, end: afterTag + 4 };
+      default:
+        throw this.damaged(at);
+    }
+  }
+
+  text(start: number, end: number): string {
+    const buffer = Buffer.alloc(end - start);
+    readSync(this.fd, buffer, 0, buffer.length, start);
+    return buffer.toString('utf8');
+  }
+
+  /** A varint at `at`: its value and the offset after it. */
+  private varint(at: number): [number, number] {
+    const read = readSync(this.fd, this.scratch, 0, 10, at);
+    let value = 0;
+    for (let i = 0; i < read; i++) {
+      const byte = this.scratch[i]!;
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) return [value, at + i + 1];
+    }
+    throw this.damaged(at);
+  }
+
+  private damaged(at: number): ModelLoadError {
+    return new ModelLoadError('bad-onnx', `${this.path}: not a well-formed ONNX file (at byte ${at})`);
+  }
+}

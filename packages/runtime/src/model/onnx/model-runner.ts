@@ -1,0 +1,201 @@
+import type ort from 'onnxruntime-node';
+import type { ChatMessage, FinishReason, GenerateRequest } from '../backend.js';
+import type { ModelFolder } from '../folder/model-folder.js';
+import { randomSeed, Sampler } from '../sampling/index.js';
+import {
+  IncrementalDecoder,
+  messagesAsPlainText,
+  renderChatTemplate,
+  StopStringMatcher,
+  TextTokenizer,
+} from '../text/index.js';
+import { BatchDecoder, type DecodeRow, type RowOutcome } from './batch-decoder.js';
+import type { DeviceRequest } from './device.js';
+import { ModelLoadError } from './model-load-error.js';
+import type { FromWorker, LoadedModelInfo } from './protocol.js';
+import { openSession } from './providers.js';
+import { readSessionSpec } from './session-spec.js';
+import { StreamedText } from './streamed-text.js';
+
+/** Requests that arrive within this window of each other start as one batch (parallel branches start together). */
+const BATCH_WINDOW_MS = 2;
+const MAX_BATCH = 32;
+const DEFAULT_MAX_TOKENS = 256;
+
+type Send = (message: FromWorker) => void;
+
+interface Pending {
+  id: number;
+  row: DecodeRow;
+  promptTokens: number;
+  text: StreamedText;
+  cancelled: boolean;
+  send: Send;
+}
+
+/** One loaded model inside the engine's worker: its session, tokenizer and the queue of requests it batches. */
+export class ModelRunner {
+  private readonly queue: Pending[] = [];
+  private readonly byId = new Map<number, Pending>();
+  private draining = false;
+
+  private constructor(
+    readonly info: LoadedModelInfo,
+    private readonly session: ort.InferenceSession,
+    private readonly decoder: BatchDecoder,
+    private readonly tokenizer: TextTokenizer,
+    private readonly chatTemplate: string | undefined,
+    private readonly eosIds: ReadonlySet<number>,
+  ) {}
+
+  static async load(folder: ModelFolder, device: DeviceRequest, threads?: number): Promise<ModelRunner> {
+    const tokenizer = TextTokenizer.fromFiles(folder.tokenizerPath, folder.tokenizerConfigPath);
+    const { session, choice } = await openSession(folder.onnxPath, device, { threads });
+    let spec: ReturnType<typeof readSessionSpec>;
+    try {
+      spec = readSessionSpec(session, folder.architecture);
+    } catch (error) {
+      await session.release();
+      throw error instanceof ModelLoadError
+        ? new ModelLoadError(error.code, `${folder.path}: ${error.message}`)
+        : error;
+    }
+    const eos = new Set(folder.eosTokenIds.length ? folder.eosTokenIds : tokenizer.eos ? [tokenizer.eos.id] : []);
+    const padId = folder.padTokenId ?? tokenizer.pad?.id ?? [...eos][0] ?? 0;
+    const { architecture } = folder;
+    const decoder = new BatchDecoder(session, spec, padId, architecture.contextLength, architecture.vocabSize);
+    const info: LoadedModelInfo = {
+      name: folder.name,
+      path: folder.path,
+      layout: folder.layout,
+      dtype: folder.dtype,
+      provider: choice.provider,
+      providerReasons: choice.reasons,
+      architecture,
+      hasChatTemplate: folder.chatTemplate !== undefined,
+      contextLength: architecture.contextLength,
+    };
+    return new ModelRunner(info, session, decoder, tokenizer, folder.chatTemplate, eos);
+  }
+
+  /** Queues a request; its text, result or error goes out through `send`. */
+  enqueue(id: number, request: GenerateRequest, send: Send): void {
+    let pending: Pending;
+    try {
+      pending = this.prepare(id, request, send);
+    } catch (error) {
+      send({ type: 'error', id, error: serializeError(error) });
+      return;
+    }
+    this.queue.push(pending);
+    this.byId.set(id, pending);
+    if (!this.draining) {
+      this.draining = true;
+      setTimeout(() => void this.drain(), BATCH_WINDOW_MS);
+    }
+  }
+
+  /** Stops a request at the next token; false when it is not here. */
+  cancel(id: number): boolean {
+    const pending = this.byId.get(id);
+    if (pending) pending.cancelled = true;
+    return pending !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+
+  /** The prompt's token ids: through the chat template for chat messages when the model has one, plain text otherwise. */
+  private promptIds(request: GenerateRequest): number[] {
+    const useTemplate = this.chatTemplate !== undefined && request.useChatTemplate !== false;
+    if (useTemplate) {
+      const messages: ChatMessage[] =
+        typeof request.prompt === 'string' ? [{ role: 'user', content: request.prompt }] : request.prompt;
+      const text = renderChatTemplate(this.chatTemplate!, messages, {
+        addGenerationPrompt: true,
+        tokens: this.tokenizer.templateTokens,
+      });
+      // The template writes the special tokens it wants (a BOS among them); the tokenizer must not add more.
+      return this.tokenizer.encode(text, { addSpecialTokens: false });
+    }
+    const text = typeof request.prompt === 'string' ? request.prompt : messagesAsPlainText(request.prompt);
+    return this.tokenizer.encode(text);
+  }
+
+  private prepare(id: number, request: GenerateRequest, send: Send): Pending {
+    const promptIds = this.promptIds(request);
+    const limit = this.info.contextLength;
+    if (promptIds.length >= limit) {
+      throw new ModelLoadError(
+        'prompt-too-long',
+        `the prompt is ${promptIds.length} tokens; ${this.info.name} takes at most ${limit} in all`,
+      );
+    }
+    const sampler = new Sampler(request, request.seed ?? randomSeed());
+    const text = new StreamedText(
+      new IncrementalDecoder(this.tokenizer, promptIds),
+      new StopStringMatcher(request.stop ?? []),
+      (piece) => send({ type: 'text', id, text: piece }),
+    );
+    const pending: Pending = {
+      id,
+      promptTokens: promptIds.length,
+      text,
+      cancelled: false,
+      send,
+      row: {
+        promptIds,
+        maxTokens: Math.min(request.maxTokens ?? DEFAULT_MAX_TOKENS, limit - promptIds.length),
+        eosIds: this.eosIds,
+        pick: (logits, history) => sampler.next(logits, history),
+        accept: (token) => text.push(token),
+        cancelled: () => pending.cancelled,
+      },
+    };
+    return pending;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let outcomes: RowOutcome[];
+      try {
+        outcomes = await this.decoder.run(batch.map((pending) => pending.row));
+      } catch (error) {
+        for (const pending of batch)
+          this.settle(pending, { type: 'error', id: pending.id, error: serializeError(error) });
+        continue;
+      }
+      batch.forEach((pending, index) => {
+        this.deliver(pending, outcomes[index]!);
+      });
+    }
+    this.draining = false;
+  }
+
+  private deliver(pending: Pending, outcome: RowOutcome): void {
+    const { id } = pending;
+    if (outcome.finish === 'cancelled') {
+      this.settle(pending, { type: 'error', id, error: { code: 'cancelled', message: 'generation was cancelled' } });
+      return;
+    }
+    const finishReason: FinishReason = outcome.finish;
+    const text = pending.text.finish();
+    const usage = { inputTokens: pending.promptTokens, outputTokens: outcome.tokens.length };
+    this.settle(pending, { type: 'result', id, result: { text, finishReason, usage } });
+  }
+
+  private settle(pending: Pending, message: FromWorker): void {
+    this.byId.delete(pending.id);
+    pending.send(message);
+  }
+}
+
+export function serializeError(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // The sampler refuses parameters out of range with a RangeError: the request is wrong, trying again won't help.
+  if (error instanceof RangeError) return { code: 'invalid-request', message };
+  return { code: typeof code === 'string' ? code : 'generation-failed', message };
+}

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import ort from 'onnxruntime-node';
+import type { DeviceRequest, Provider, ProviderChoice } from './device.js';
+import { readGraphOutputNames } from './graph-outputs.js';
+import { ModelLoadError } from './model-load-error.js';
+import { isCacheOutput } from './session-spec.js';
+
+/** Where onnxruntime-node keeps its native libraries, where the CUDA provider's would be installed. */
+function bindingDirectory(): string {
+  const main = createRequire(import.meta.url).resolve('onnxruntime-node');
+  return join(dirname(main), '..', 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/** Why the CUDA provider cannot be used, or undefined when its libraries are there to try. */
+function cudaUnavailable(): string | undefined {
+  const bundled = ort.listSupportedBackends?.().find((backend) => backend.name === 'cuda')?.bundled;
+  const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  if (bundled || existsSync(join(bindingDirectory(), library))) return undefined;
+  return 'the CUDA provider libraries are not installed (onnxruntime-node was installed without its CUDA download)';
+}
+
+/**
+ * On Linux, ONNX Runtime's WebGPU provider reaches the GPU through Vulkan (Dawn); without the Vulkan loader it
+ * cannot find an adapter, and Dawn prints a warning while failing. Checking first gives the reason without noise.
+ */
+function webgpuUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const folders = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+    '/lib64',
+  ];
+  if (folders.some((folder) => existsSync(join(folder, 'libvulkan.so.1')))) return undefined;
+  return 'no Vulkan loader (libvulkan.so.1) is installed, which the WebGPU provider needs on Linux';
+}
+
+/**
+ * On WebGPU the KV cache outputs stay on the GPU between steps, named one by one: the logits must come back to the
+ * CPU as ordinary outputs (downloading a GPU output with getData() aborts the process in onnxruntime-node 1.30).
+ */
+export function sessionOptions(
+  provider: Provider,
+  threads: number | undefined,
+  outputNames: () => readonly string[],
+): ort.InferenceSession.SessionOptions {
+  const gpuOutputs =
+    provider === 'webgpu'
+      ? Object.fromEntries(
+          outputNames()
+            .filter(isCacheOutput)
+            .map((name) => [name, 'gpu-buffer' as const]),
+        )
+      : undefined;
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    // Errors only: the providers that auto tries and skips would otherwise print their failures.
+    logSeverityLevel: 3,
+    ...(gpuOutputs ? { preferredOutputLocation: gpuOutputs } : {}),
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+  };
+}
+
+/**
+ * Opens the graph on the requested device. `auto` tries CUDA (when its libraries are installed), then WebGPU (when
+ * an adapter is found), then the CPU, and reports why each skipped provider was not used. An explicit request that
+ * fails is an error: running silently elsewhere would mislead.
+ */
+export async function openSession(
+  onnxPath: string,
+  request: DeviceRequest,
+  options: { threads?: number } = {},
+): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
+  const order: Provider[] = request === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [request];
+  const reasons: Partial<Record<Provider, string>> = {};
+  for (const provider of order) {
+    const unavailable =
+      provider === 'cuda' ? cudaUnavailable() : provider === 'webgpu' ? webgpuUnavailable() : undefined;
+    if (unavailable) {
+      reasons[provider] = unavailable;
+      if (request === provider) throw new ModelLoadError('no-device', `cannot use ${provider}: ${unavailable}`);
+      continue;
+    }
+    try {
+      const session = await ort.InferenceSession.create(
+        onnxPath,
+        sessionOptions(provider, options.threads, () => readGraphOutputNames(onnxPath)),
+      );
+      return { session, choice: { provider, reasons } };
+    } catch (error) {
+      const explained = explainSessionError(error, onnxPath);
+      const isModelProblem = explained.code !== 'no-device';
+      if (request !== 'auto' || provider === 'cpu' || isModelProblem) {
+        throw isModelProblem
+          ? explained
+          : new ModelLoadError('no-device', `cannot use ${provider}: ${explained.message}`);
+      }
+      reasons[provider] = explained.message;
+    }
+  }
+  throw new ModelLoadError('no-device', 'no execution provider could open the model');
+}
+
+/** Turns ONNX Runtime's session errors into a named problem: an unsupported operator, a damaged file, no device. */
+export function explainSessionError(error: unknown, onnxPath: string): ModelLoadError {
+  const message = error instanceof Error ? error.message : String(error);
+  const operator = /Could not find an implementation for (\w+)\((\d+)\)(?: node with name '([^']*)')?/.exec(message);
+  if (operator) {
+    return new ModelLoadError(
+      'unsupported-op',
+      `${onnxPath}: operator ${operator[1]} (opset ${operator[2]}${operator[3] ? `, node "${operator[3]}"` : ''}) is not supported by this ONNX Runtime`,
+    );
+  }
+  const unknownOp = /No Op registered for (\w+) with domain_version of (\d+)/.exec(message);
+  if (unknownOp) {
+    return new ModelLoadError(
+      'unsupported-op',
+      `${onnxPath}: operator ${unknownOp[1]} (opset ${unknownOp[2]}) is not supported by this ONNX Runtime`,
+    );
+  }
+  if (
+    /adapter|WebGPU|webgpu|CUDA|cuda|Vulkan|provider/i.test(message) &&
+    !/Protobuf|model|graph/i.test(message.split('\n')[0] ?? '')
+  ) {
+    return new ModelLoadError('no-device', firstLine(message));
+  }
+  return new ModelLoadError('bad-onnx', `${onnxPath}: ONNX Runtime cannot load it: ${firstLine(message)}`);
+}
+
+/** The sentence of an ONNX Runtime error a person needs, without its source location and checked condition. */
+function firstLine(message: string): string {
+  const line = (message.split('\n')[0] ?? message).trim();
+  const afterCheck = /was false\.\s*(.+)$/.exec(line);
+  if (afterCheck) return afterCheck[1]!;
+  const afterStatus = /\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*(.+)$/.exec(line);
+  if (afterStatus) return afterStatus[1]!;
+  return line.replace(/^\S+\.(cc|cpp|h):\d+\s+/, '');
+}
