@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { relative, sep } from 'node:path';
 import {
   configuredModelPaths,
   listModels,
@@ -8,6 +7,7 @@ import {
   modelSearchPaths,
 } from '@groundwork/runtime/models';
 import { Command } from 'commander';
+import { displayPath } from './display.js';
 import type { CliContext } from './main.js';
 
 export interface ModelsListCommandOptions {
@@ -71,13 +71,6 @@ function noModelsHelp(searched: readonly string[], context: Pick<CliContext, 'cw
     'Add one with `groundwork models pull REPO_ID`, copy a model folder into ./models, ' +
     `or set ${MODELS_PATH_VARIABLE} to folders that hold models (separated by ':').\n`
   );
-}
-
-/** Paths under the working directory are shown relative to it (`models/tiny`), others in full. */
-function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  if (rel === '') return '.';
-  return rel.split(sep)[0] === '..' || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel) ? path : rel;
 }
 
 /** Decimal units, as disk sizes and download pages show them: 1195087 bytes is 1.2 MB. */
