@@ -102,4 +102,26 @@ describe('ModelRunner cancellation', () => {
       error: { code: 'cancelled', message: 'generation was cancelled' },
     });
   });
+
+  it('ends a request cancelled while it waits without running it, and serves the others', async () => {
+    const runner = await ModelRunner.load(folder, 'cpu');
+    const messages: FromWorker[] = [];
+    const settled = new Promise<void>((resolve) => {
+      const send = (message: FromWorker) => {
+        messages.push(message);
+        if (messages.filter((m) => m.type === 'result' || m.type === 'error').length === 2) resolve();
+      };
+      runner.enqueue(1, { prompt: golden[0]!.prompt, maxTokens: 8 }, send);
+      runner.enqueue(2, { prompt: golden[1]!.prompt, maxTokens: 8 }, send);
+      runner.cancel(2);
+    });
+    await settled;
+    await runner.close();
+    expect(messages.filter((m) => m.id === 2)).toEqual([
+      { type: 'error', id: 2, error: { code: 'cancelled', message: 'generation was cancelled' } },
+    ]);
+    expect(messages.find((m) => m.id === 1 && m.type === 'result')).toMatchObject({
+      result: { usage: { outputTokens: 8 } },
+    });
+  });
 });

@@ -158,7 +158,12 @@ export class ModelRunner {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      // Requests cancelled while they waited end here, before a prefill is spent on them.
+      const batch = this.queue.splice(0, MAX_BATCH).filter((pending) => {
+        if (pending.cancelled) this.deliver(pending, { tokens: [], finish: 'cancelled' });
+        return !pending.cancelled;
+      });
+      if (batch.length === 0) continue;
       let outcomes: RowOutcome[];
       try {
         outcomes = await this.decoder.run(batch.map((pending) => pending.row));

@@ -25,8 +25,7 @@ export interface SerializedError {
 export type ToWorker =
   | { type: 'load'; id: number; key: string; folder: ModelFolder; device: DeviceRequest; threads?: number }
   | { type: 'generate'; ids: number[]; key: string; requests: GenerateRequest[] }
-  | { type: 'cancel'; id: number }
-  | { type: 'unload'; key: string };
+  | { type: 'cancel'; id: number };
 
 /** Messages from the worker back to the main thread. */
 export type FromWorker =

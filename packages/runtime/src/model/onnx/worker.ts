@@ -56,11 +56,5 @@ port.on('message', (message: ToWorker) => {
     case 'cancel':
       owners.get(message.id)?.cancel(message.id);
       return;
-    case 'unload': {
-      const runner = runners.get(message.key);
-      runners.delete(message.key);
-      void runner?.then((loaded) => loaded.close());
-      return;
-    }
   }
 });
