@@ -12,7 +12,7 @@ export function nodeTypesRouter(registry: NodeTypeRegistry): Router {
     supportsVariants: Boolean(type.supportsVariants),
     configSchema: z.toJSONSchema(type.configSchema, { unrepresentable: 'any', io: 'input' }),
   }));
-  return Router().get('/', (_request, response) => {
+  return Router().get('/node-types', (_request, response) => {
     response.json({ nodeTypes: body });
   });
 }

@@ -1,0 +1,22 @@
+import type { NodeTypeRegistry } from '@groundwork/runtime';
+import type { Logger } from 'pino';
+import type { Database } from './db/connection.js';
+import type { FlowsRepository } from './flows/flows.repository.js';
+import type { KeyService } from './keys/keys.service.js';
+import type { ModelHost } from './models/model-host.js';
+import type { RunService } from './runs/runs.service.js';
+
+/** What every feature's routes and services get: built once in createApp, never a global. */
+export interface AppContext {
+  db: Database;
+  log: Logger;
+  registry: NodeTypeRegistry;
+  flows: FlowsRepository;
+  runs: RunService;
+  keys: KeyService;
+  models: ModelHost;
+  config: {
+    /** Largest request body, in bytes. */
+    bodyLimit: number;
+  };
+}

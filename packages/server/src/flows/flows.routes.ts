@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+
+// STUB: replaced by its feature.
+export function flowsRouter(_context: AppContext): Router {
+  return Router();
+}
