@@ -56,7 +56,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
 
 /** A JSON 404 for API paths no route answers, naming the method and path. */
 export const notFoundHandler: RequestHandler = (request, _response, next) => {
-  next(new HttpError('not-found', `no route for ${request.method} ${request.path}`));
+  next(new HttpError('not-found', `no route for ${request.method} ${request.originalUrl.split('?')[0]}`));
 };
 
 /** Requests with a body must send JSON (or, where a route says so, YAML); anything else is a 415. */
