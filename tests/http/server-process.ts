@@ -99,6 +99,7 @@ export async function request(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies of every shape.
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(`${url}${path}`, {
     method,
