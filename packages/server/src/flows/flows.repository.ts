@@ -71,6 +71,20 @@ export class FlowsRepository {
     return row && this.summary(row);
   }
 
+  /** By name only: what an imported document's name refers to. */
+  findByName(name: string): FlowSummary | undefined {
+    const row = this.db.prepare('SELECT * FROM flows WHERE name = ?').get(name) as FlowRow | undefined;
+    return row && this.summary(row);
+  }
+
+  /**
+   * Runs reads and writes as one transaction that holds the write lock from its start, so what a caller checked
+   * (the latest version, a free name) is still true when it writes, whoever else uses the database file.
+   */
+  atomically<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   create(flow: Flow, note: string | undefined): FlowVersion {
     return this.db.transaction(() => {
       this.checkName(flow.name, undefined);
@@ -143,6 +157,14 @@ export class FlowsRepository {
 
   deleteLabel(flowId: string, label: string): boolean {
     return this.db.prepare('DELETE FROM flow_labels WHERE flow_id = ? AND label = ?').run(flowId, label).changes > 0;
+  }
+
+  /** Runs of the flow still in progress: deleting the flow would pull their rows from under them. */
+  runningRuns(flowId: string): number {
+    const row = this.db
+      .prepare("SELECT count(*) AS count FROM runs WHERE flow_id = ? AND status = 'running'")
+      .get(flowId) as { count: number };
+    return row.count;
   }
 
   /** Deletes the flow with its versions, labels and runs. */

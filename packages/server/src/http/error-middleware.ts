@@ -25,6 +25,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
     const issues = error.problems.map((problem) => ({ path: problem.field, message: problem.message }));
     return new HttpError('invalid-inputs', error.message, { issues });
   }
+  // Express's router reports a malformed `%` escape in a path parameter as a URIError: the client's mistake.
+  if (error instanceof URIError) return new HttpError('invalid-request', `the path is not valid: ${error.message}`);
   const parser = error as BodyParserError;
   switch (parser.type) {
     case 'entity.parse.failed':
