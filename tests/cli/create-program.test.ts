@@ -33,9 +33,9 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, models (list, pull) and serve', () => {
+  it('registers validate, run, models (list, pull), serve and keys', () => {
     const program = cli.createProgram(cli.createContext());
-    expect(program.commands.map((command) => command.name())).toEqual(['validate', 'run', 'models', 'serve']);
+    expect(program.commands.map((command) => command.name())).toEqual(['validate', 'run', 'models', 'serve', 'keys']);
     const models = program.commands.find((command) => command.name() === 'models')!;
     expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
   });

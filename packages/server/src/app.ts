@@ -14,6 +14,7 @@ import { KeyService } from './keys/keys.service.js';
 import type { ModelHost } from './models/model-host.js';
 import { modelsRouter } from './models/models.routes.js';
 import { nodeTypesRouter } from './node-types/node-types.routes.js';
+import { openaiErrorHandler } from './openai/openai-errors.js';
 import { openaiRouter } from './openai/openai.routes.js';
 import { openapiRouter } from './openapi/openapi.routes.js';
 import { publishedRouter } from './published/published.routes.js';
@@ -70,6 +71,8 @@ export function createApp(options: AppOptions): App {
     // The editor routes in the browser: any other page path gets its index.
     app.get(/^\/(?!api\/|v1\/).*/, (_request, response) => response.sendFile(join(editor, 'index.html')));
   }
+  // OpenAI clients parse errors in OpenAI's shape, body-parser's included.
+  app.use('/v1', openaiErrorHandler(log));
   app.use(errorMiddleware(log));
   return {
     app,

@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { keysCommand } from './keys-command.js';
 import { modelsCommand } from './models-command.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
@@ -64,7 +65,13 @@ export function createProgram(context: CliContext = createContext()): Command {
     })
     // Commander would call process.exit itself; instead its errors come back to runCli as exit statuses.
     .exitOverride();
-  const commands = [validateCommand(context), runCommand(context), modelsCommand(context), serveCommand(context)];
+  const commands = [
+    validateCommand(context),
+    runCommand(context),
+    modelsCommand(context),
+    serveCommand(context),
+    keysCommand(context),
+  ];
   // addCommand, unlike program.command(), does not pass on the output and exit settings above.
   for (const command of commands) program.addCommand(inheritSettings(program, command));
   return program;

@@ -1,0 +1,69 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ScriptedModel } from '@groundwork/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../app.js';
+import { openDatabase } from '../db/connection.js';
+import type { ModelListing } from './model-host.js';
+import { modelsResponseSchema } from './models.routes.js';
+
+const listing: ModelListing[] = [
+  {
+    name: 'tiny',
+    path: '/srv/models/tiny',
+    layout: 'optimum',
+    dtype: 'fp32',
+    dtypes: ['fp32', 'q4'],
+    sizeBytes: 1000,
+    contextLength: 512,
+    hasChatTemplate: false,
+    loaded: { provider: 'cpu', providerReasons: { cuda: 'no CUDA libraries' }, dtype: 'fp32' },
+  },
+  { name: 'broken', path: '/srv/models/broken', problem: 'no tokenizer.json' },
+];
+
+describe('GET /api/models', () => {
+  let app: App;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    app = createApp({
+      db: openDatabase(':memory:'),
+      models: {
+        provider: new ScriptedModel('tiny', () => ''),
+        device: 'auto',
+        list: async () => listing,
+        close: async () => {},
+      },
+    });
+    server = app.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    server.close();
+    await app.close();
+    app.context.db.close();
+  });
+
+  it('lists the models with the device setting, without their paths on the server', async () => {
+    const response = await fetch(`${url}/api/models`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toEqual({
+      device: 'auto',
+      models: listing.map(({ path: _path, ...rest }) => rest),
+    });
+    expect(JSON.stringify(body)).not.toContain('/srv/models');
+    expect(modelsResponseSchema.parse(body)).toEqual(body);
+  });
+
+  it('is not behind API keys: the editor uses it', async () => {
+    app.context.keys.create('ci');
+    expect((await fetch(`${url}/api/models`)).status).toBe(200);
+  });
+});
