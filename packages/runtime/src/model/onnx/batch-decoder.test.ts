@@ -67,6 +67,29 @@ describe('BatchDecoder on stories260K', () => {
     ]);
   });
 
+  it('reports each row the moment it ends, before the longer rows of its batch', async () => {
+    const [a, b] = golden;
+    let picks = 0;
+    const counting = (row: DecodeRow): DecodeRow => ({
+      ...row,
+      pick: (logits, history) => {
+        picks++;
+        return row.pick(logits, history);
+      },
+    });
+    const reported: { index: number; tokens: number; picksSoFar: number }[] = [];
+    await decoder.run(
+      [counting(greedyRow(a!.prompt_ids, 5)), counting(greedyRow(b!.prompt_ids, 40))],
+      (index, outcome) => reported.push({ index, tokens: outcome.tokens.length, picksSoFar: picks }),
+    );
+    expect(reported.map(({ index, tokens }) => [index, tokens])).toEqual([
+      [0, 5],
+      [1, 40],
+    ]);
+    // The short row was reported after 5 steps of both rows, not after the long row's 40.
+    expect(reported[0]!.picksSoFar).toBe(10);
+  });
+
   it('finishes a row on an end-of-sequence token without counting it', async () => {
     const eos = golden[0]!.greedy_ids[3]!;
     const row = { ...greedyRow(golden[0]!.prompt_ids, 48), eosIds: new Set([eos]) };

@@ -29,6 +29,8 @@ interface RowState {
   finish: RowFinish | undefined;
   /** Position of the row's last token. */
   position: number;
+  /** Whether onFinish has been told. */
+  reported: boolean;
 }
 
 /**
@@ -52,7 +54,11 @@ export class BatchDecoder {
     this.logitsRow = new Float32Array(vocabSize);
   }
 
-  async run(rows: readonly DecodeRow[]): Promise<RowOutcome[]> {
+  /** Runs the rows to the end; `onFinish` hears of each row the moment it ends, not when the whole batch does. */
+  async run(
+    rows: readonly DecodeRow[],
+    onFinish?: (index: number, outcome: RowOutcome) => void,
+  ): Promise<RowOutcome[]> {
     const batch = rows.length;
     const width = Math.max(...rows.map((row) => row.promptIds.length));
     const states: RowState[] = rows.map((row) => ({
@@ -61,6 +67,7 @@ export class BatchDecoder {
       tokens: [],
       finish: row.maxTokens <= 0 ? 'length' : undefined,
       position: row.promptIds.length - 1,
+      reported: false,
     }));
     const ids: number[] = [];
     const mask: number[] = [];
@@ -82,11 +89,9 @@ export class BatchDecoder {
       this.release(past);
       past = this.presents(outputs);
       this.pickNext(states, outputs[this.spec.logits.name]!);
+      if (total + 1 > this.contextLength) for (const state of states) state.finish ??= 'length';
+      this.report(states, onFinish);
       if (states.every((state) => state.finish)) break;
-      if (total + 1 > this.contextLength) {
-        for (const state of states) state.finish ??= 'length';
-        break;
-      }
       total++;
       const next = states.map((state) => (state.finish ? this.padId : state.tokens[state.tokens.length - 1]!));
       for (const state of states) state.position++;
@@ -107,6 +112,14 @@ export class BatchDecoder {
     }
     this.release(past);
     return states.map((state) => ({ tokens: state.tokens, finish: state.finish! }));
+  }
+
+  private report(states: RowState[], onFinish: ((index: number, outcome: RowOutcome) => void) | undefined): void {
+    states.forEach((state, index) => {
+      if (!state.finish || state.reported) return;
+      state.reported = true;
+      onFinish?.(index, { tokens: state.tokens, finish: state.finish });
+    });
   }
 
   /** Reads each unfinished row's last logits, picks its token and applies the end conditions. */

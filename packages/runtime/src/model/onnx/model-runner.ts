@@ -164,17 +164,22 @@ export class ModelRunner {
         return !pending.cancelled;
       });
       if (batch.length === 0) continue;
-      let outcomes: RowOutcome[];
+      const delivered = new Set<number>();
       try {
-        outcomes = await this.decoder.run(batch.map((pending) => pending.row));
+        // Each request gets its result as soon as its own row ends, not when the batch's longest one does.
+        await this.decoder.run(
+          batch.map((pending) => pending.row),
+          (index, outcome) => {
+            delivered.add(index);
+            this.deliver(batch[index]!, outcome);
+          },
+        );
       } catch (error) {
-        for (const pending of batch)
-          this.settle(pending, { type: 'error', id: pending.id, error: serializeError(error) });
-        continue;
+        batch.forEach((pending, index) => {
+          if (!delivered.has(index))
+            this.settle(pending, { type: 'error', id: pending.id, error: serializeError(error) });
+        });
       }
-      batch.forEach((pending, index) => {
-        this.deliver(pending, outcomes[index]!);
-      });
     }
     this.draining = false;
   }
