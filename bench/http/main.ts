@@ -78,7 +78,7 @@ try {
   await round(server.url); // warm-up: loads the model
   const results: Awaited<ReturnType<typeof round>>[] = [];
   for (let i = 0; i < rounds; i++) results.push(await round(server.url));
-  const median = <T>(pick: (r: (typeof results)[number]) => number) =>
+  const median = (pick: (r: (typeof results)[number]) => number) =>
     [...results].map(pick).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
   let commit = 'unknown';
   try {
