@@ -4,7 +4,7 @@ import { requireContentType } from '../http/error-middleware.js';
 import { HttpError } from '../http/http-error.js';
 import { parseRequest } from '../http/parse.js';
 import { streamEvents } from '../runs/run-stream.js';
-import { PublishedParamsSchema, PublishedRunBodySchema } from './published.schemas.js';
+import { publishedParamsSchema, publishedRunBodySchema } from './published.schemas.js';
 
 /** The label a published endpoint serves when the flow has it; otherwise its latest version. */
 export const PUBLISHED_LABEL = 'production';
@@ -19,8 +19,8 @@ export function publishedRouter(context: AppContext): Router {
   const router = Router();
 
   router.post('/flows/:name/run', requireContentType('application/json'), async (request, response) => {
-    const { name } = parseRequest(PublishedParamsSchema, request.params, 'params');
-    const body = parseRequest(PublishedRunBodySchema, request.body, 'body') ?? {};
+    const { name } = parseRequest(publishedParamsSchema, request.params, 'params');
+    const body = parseRequest(publishedRunBodySchema, request.body, 'body') ?? {};
     const live = context.runs.start({
       flow: name,
       preferLabel: PUBLISHED_LABEL,

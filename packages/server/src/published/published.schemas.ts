@@ -1,29 +1,29 @@
 import { z } from 'zod';
-import { RunInputsSchema, RunVariantsSchema } from '../runs/runs.schemas.js';
+import { runInputsSchema, runVariantsSchema } from '../runs/runs.schemas.js';
 
 /** The public API of published flows: snake_case, as clients of other services expect; read by the OpenAPI document. */
 
-export const PublishedParamsSchema = z.object({ name: z.string().min(1).describe('The flow name.') });
+export const publishedParamsSchema = z.object({ name: z.string().min(1).describe('The flow name.') });
 
-export const PublishedRunBodySchema = z
+export const publishedRunBodySchema = z
   .strictObject({
-    inputs: RunInputsSchema.optional(),
+    inputs: runInputsSchema.optional(),
     stream: z
       .boolean()
       .optional()
       .describe('true: answer with Server-Sent Events of the run, ending with run-end. false (default): JSON.'),
-    variants: RunVariantsSchema.optional(),
+    variants: runVariantsSchema.optional(),
   })
   .optional();
 
-export const PublishedRunResponseSchema = z.object({
+export const publishedRunResponseSchema = z.object({
   outputs: z.record(z.string(), z.unknown()),
   run_id: z.string(),
   status: z.literal('succeeded'),
 });
 
 /** 422 `run-failed`: where the run failed and why. */
-export const PublishedRunFailureSchema = z.object({
+export const publishedRunFailureSchema = z.object({
   error: z.object({
     code: z.literal('run-failed'),
     message: z.string(),

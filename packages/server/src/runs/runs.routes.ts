@@ -4,11 +4,11 @@ import { requireContentType } from '../http/error-middleware.js';
 import { parseRequest } from '../http/parse.js';
 import { resumeAfter, streamEvents } from './run-stream.js';
 import {
-  FlowParamsSchema,
-  RunEventsQuerySchema,
-  RunListQuerySchema,
-  RunParamsSchema,
-  StartRunBodySchema,
+  flowParamsSchema,
+  runEventsQuerySchema,
+  runListQuerySchema,
+  runParamsSchema,
+  startRunBodySchema,
 } from './runs.schemas.js';
 
 /**
@@ -25,8 +25,8 @@ export function runsRouter(context: AppContext): Router {
   const router = Router();
 
   router.post('/flows/:flow/runs', requireContentType('application/json'), async (request, response) => {
-    const { flow } = parseRequest(FlowParamsSchema, request.params, 'params');
-    const body = parseRequest(StartRunBodySchema, request.body, 'body') ?? {};
+    const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
+    const body = parseRequest(startRunBodySchema, request.body, 'body') ?? {};
     const { wait = true, ...options } = body;
     const live = runs.start({ ...options, flow, source: 'api' });
     if (!wait) {
@@ -41,30 +41,30 @@ export function runsRouter(context: AppContext): Router {
   });
 
   router.get('/runs', (request, response) => {
-    const query = parseRequest(RunListQuerySchema, request.query, 'query');
+    const query = parseRequest(runListQuerySchema, request.query, 'query');
     response.json(page(runs.list(query), query.limit));
   });
 
   router.get('/flows/:flow/runs', (request, response) => {
-    const { flow } = parseRequest(FlowParamsSchema, request.params, 'params');
-    const query = parseRequest(RunListQuerySchema.omit({ flow: true }), request.query, 'query');
+    const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
+    const query = parseRequest(runListQuerySchema.omit({ flow: true }), request.query, 'query');
     response.json(page(runs.list({ ...query, flow }), query.limit));
   });
 
   router.get('/runs/:id', (request, response) => {
-    const { id } = parseRequest(RunParamsSchema, request.params, 'params');
+    const { id } = parseRequest(runParamsSchema, request.params, 'params');
     response.json({ run: runs.require(id) });
   });
 
   router.get('/runs/:id/events', (request, response) => {
-    const { id } = parseRequest(RunParamsSchema, request.params, 'params');
-    parseRequest(RunEventsQuerySchema, request.query, 'query');
+    const { id } = parseRequest(runParamsSchema, request.params, 'params');
+    parseRequest(runEventsQuerySchema, request.query, 'query');
     const after = resumeAfter(request);
     streamEvents(request, response, runs.eventSource(id, after), { after });
   });
 
   router.post('/runs/:id/cancel', async (request, response) => {
-    const { id } = parseRequest(RunParamsSchema, request.params, 'params');
+    const { id } = parseRequest(runParamsSchema, request.params, 'params');
     response.status(202).json({ run: await runs.cancel(id) });
   });
 

@@ -8,17 +8,17 @@ export const MAX_CONCURRENCY = 256;
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
 
-export const RunInputsSchema = z
+export const runInputsSchema = z
   .record(z.string(), z.unknown())
   .describe('Input values by flow input name; inputs with defaults may be left out.');
-export const RunVariantsSchema = z
+export const runVariantsSchema = z
   .record(z.string(), z.string())
   .describe('The variant to run per node id; nodes not named run their default variant.');
 
-export const StartRunBodySchema = z
+export const startRunBodySchema = z
   .strictObject({
-    inputs: RunInputsSchema.optional(),
-    variants: RunVariantsSchema.optional(),
+    inputs: runInputsSchema.optional(),
+    variants: runVariantsSchema.optional(),
     version: z.number().int().min(1).optional().describe('The flow version to run; the latest by default.'),
     label: z.string().min(1).optional().describe('Run the version this label points at (not with version).'),
     wait: z
@@ -29,31 +29,31 @@ export const StartRunBodySchema = z
   })
   .optional();
 
-export const FlowParamsSchema = z.object({ flow: z.string().min(1).describe('Flow id or name.') });
-export const RunParamsSchema = z.object({ id: z.string().min(1).describe('Run id (`run_…`).') });
+export const flowParamsSchema = z.object({ flow: z.string().min(1).describe('Flow id or name.') });
+export const runParamsSchema = z.object({ id: z.string().min(1).describe('Run id (`run_…`).') });
 
-export const RunListQuerySchema = z.strictObject({
+export const runListQuerySchema = z.strictObject({
   flow: z.string().min(1).optional().describe('Only runs of this flow (id or name).'),
   status: z.enum(RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
   before: z.string().min(1).optional().describe('A run id: the runs created before it (the `next` of a page).'),
 });
 
-export const RunEventsQuerySchema = z.object({
+export const runEventsQuerySchema = z.object({
   after: z
     .string()
     .optional()
     .describe('Send the events after this sequence number; the Last-Event-ID header takes precedence.'),
 });
 
-export const RunErrorSchema = z.object({
+export const runErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   nodeId: z.string().optional(),
   scope: z.string().optional(),
 });
 
-export const RunNodeSchema = z.object({
+export const runNodeSchema = z.object({
   nodeId: z.string(),
   scope: z.string().describe("'' for the run's own nodes; `each[3]`, `outer[1]/inner` inside map items."),
   nodeType: z.string().nullable(),
@@ -62,7 +62,7 @@ export const RunNodeSchema = z.object({
   attempts: z.number().int(),
   inputs: z.record(z.string(), z.unknown()).nullable(),
   outputs: z.record(z.string(), z.unknown()).nullable(),
-  error: RunErrorSchema.nullable(),
+  error: runErrorSchema.nullable(),
   skipReason: z.string().nullable(),
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
@@ -71,7 +71,7 @@ export const RunNodeSchema = z.object({
   durationMs: z.number().nullable(),
 });
 
-export const RunSummarySchema = z.object({
+export const runSummarySchema = z.object({
   id: z.string(),
   flowId: z.string(),
   flowName: z.string(),
@@ -81,15 +81,15 @@ export const RunSummarySchema = z.object({
   inputs: z.record(z.string(), z.unknown()),
   variants: z.record(z.string(), z.string()),
   outputs: z.record(z.string(), z.unknown()).nullable(),
-  error: RunErrorSchema.nullable(),
+  error: runErrorSchema.nullable(),
   createdAt: z.string(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
 });
 
-export const RunSchema = RunSummarySchema.extend({ nodes: z.array(RunNodeSchema) });
-export const RunResponseSchema = z.object({ run: RunSchema });
-export const RunListResponseSchema = z.object({
-  runs: z.array(RunSummarySchema),
+export const runSchema = runSummarySchema.extend({ nodes: z.array(runNodeSchema) });
+export const runResponseSchema = z.object({ run: runSchema });
+export const runListResponseSchema = z.object({
+  runs: z.array(runSummarySchema),
   next: z.string().nullable().describe('Pass as `before` for the next page; null on the last page.'),
 });
