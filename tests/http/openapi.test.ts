@@ -33,6 +33,7 @@ const ROUTES = [
 
 describe('GET /api/openapi.json', () => {
   let server: ServerProcess;
+  // biome-ignore lint/suspicious/noExplicitAny: the test walks the JSON document by its OpenAPI paths.
   let document: any;
   beforeAll(async () => {
     server = await startServer();
