@@ -1,5 +1,6 @@
 import { type Flow, parseFlowDocument } from '@groundwork/runtime';
 import type { Database } from '../db/connection.js';
+import { statement } from '../db/statements.js';
 import { newId, now } from '../ids.js';
 import { contentHash } from './content-hash.js';
 
@@ -59,21 +60,23 @@ export class FlowsRepository {
   constructor(private readonly db: Database) {}
 
   list(): FlowSummary[] {
-    const rows = this.db.prepare('SELECT * FROM flows ORDER BY name').all() as FlowRow[];
+    const rows = statement(this.db, 'SELECT * FROM flows ORDER BY name').all() as FlowRow[];
     return rows.map((row) => this.summary(row));
   }
 
   /** By id, or else by name (names are unique, and friendlier in URLs and scripts). */
   find(idOrName: string): FlowSummary | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM flows WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
-      .get(idOrName, idOrName, idOrName) as FlowRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM flows WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1').get(
+      idOrName,
+      idOrName,
+      idOrName,
+    ) as FlowRow | undefined;
     return row && this.summary(row);
   }
 
   /** By name only: what an imported document's name refers to. */
   findByName(name: string): FlowSummary | undefined {
-    const row = this.db.prepare('SELECT * FROM flows WHERE name = ?').get(name) as FlowRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM flows WHERE name = ?').get(name) as FlowRow | undefined;
     return row && this.summary(row);
   }
 
@@ -90,11 +93,10 @@ export class FlowsRepository {
       this.checkName(flow.name, undefined);
       const id = newId('flw');
       const time = now();
-      this.db
-        .prepare(
-          'INSERT INTO flows (id, name, description, latest_version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
-        )
-        .run(id, flow.name, flow.description ?? null, time, time);
+      statement(
+        this.db,
+        'INSERT INTO flows (id, name, description, latest_version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+      ).run(id, flow.name, flow.description ?? null, time, time);
       return this.insertVersion(id, 1, flow, note, time);
     })();
   }
@@ -103,44 +105,45 @@ export class FlowsRepository {
   addVersion(flowId: string, flow: Flow, note: string | undefined): FlowVersion {
     return this.db.transaction(() => {
       this.checkName(flow.name, flowId);
-      const { latest_version: latest } = this.db
-        .prepare('SELECT latest_version FROM flows WHERE id = ?')
-        .get(flowId) as { latest_version: number };
+      const { latest_version: latest } = statement(this.db, 'SELECT latest_version FROM flows WHERE id = ?').get(
+        flowId,
+      ) as { latest_version: number };
       const time = now();
-      this.db
-        .prepare('UPDATE flows SET name = ?, description = ?, latest_version = ?, updated_at = ? WHERE id = ?')
-        .run(flow.name, flow.description ?? null, latest + 1, time, flowId);
+      statement(
+        this.db,
+        'UPDATE flows SET name = ?, description = ?, latest_version = ?, updated_at = ? WHERE id = ?',
+      ).run(flow.name, flow.description ?? null, latest + 1, time, flowId);
       return this.insertVersion(flowId, latest + 1, flow, note, time);
     })();
   }
 
   version(flowId: string, version: number): FlowVersion | undefined {
-    const row = this.db.prepare('SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(flowId, version) as
-      | VersionRow
-      | undefined;
+    const row = statement(this.db, 'SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(
+      flowId,
+      version,
+    ) as VersionRow | undefined;
     return row && this.fullVersion(row);
   }
 
   latest(flowId: string): FlowVersion {
-    const row = this.db
-      .prepare(
-        'SELECT v.* FROM flow_versions v JOIN flows f ON f.id = v.flow_id AND f.latest_version = v.version WHERE f.id = ?',
-      )
-      .get(flowId) as VersionRow;
+    const row = statement(
+      this.db,
+      'SELECT v.* FROM flow_versions v JOIN flows f ON f.id = v.flow_id AND f.latest_version = v.version WHERE f.id = ?',
+    ).get(flowId) as VersionRow;
     return this.fullVersion(row);
   }
 
   versions(flowId: string): VersionSummary[] {
-    const rows = this.db
-      .prepare('SELECT * FROM flow_versions WHERE flow_id = ? ORDER BY version DESC')
-      .all(flowId) as VersionRow[];
+    const rows = statement(this.db, 'SELECT * FROM flow_versions WHERE flow_id = ? ORDER BY version DESC').all(
+      flowId,
+    ) as VersionRow[];
     return rows.map(versionSummary);
   }
 
   labels(flowId: string): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT label, version FROM flow_labels WHERE flow_id = ? ORDER BY label')
-      .all(flowId) as {
+    const rows = statement(this.db, 'SELECT label, version FROM flow_labels WHERE flow_id = ? ORDER BY label').all(
+      flowId,
+    ) as {
       label: string;
       version: number;
     }[];
@@ -148,32 +151,31 @@ export class FlowsRepository {
   }
 
   setLabel(flowId: string, label: string, version: number): void {
-    this.db
-      .prepare(
-        'INSERT INTO flow_labels (flow_id, label, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id, label) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
-      )
-      .run(flowId, label, version, now());
+    statement(
+      this.db,
+      'INSERT INTO flow_labels (flow_id, label, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id, label) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
+    ).run(flowId, label, version, now());
   }
 
   deleteLabel(flowId: string, label: string): boolean {
-    return this.db.prepare('DELETE FROM flow_labels WHERE flow_id = ? AND label = ?').run(flowId, label).changes > 0;
+    return statement(this.db, 'DELETE FROM flow_labels WHERE flow_id = ? AND label = ?').run(flowId, label).changes > 0;
   }
 
   /** Runs of the flow still in progress: deleting the flow would pull their rows from under them. */
   runningRuns(flowId: string): number {
-    const row = this.db
-      .prepare("SELECT count(*) AS count FROM runs WHERE flow_id = ? AND status = 'running'")
-      .get(flowId) as { count: number };
+    const row = statement(this.db, "SELECT count(*) AS count FROM runs WHERE flow_id = ? AND status = 'running'").get(
+      flowId,
+    ) as { count: number };
     return row.count;
   }
 
   /** Deletes the flow with its versions, labels and runs. */
   delete(flowId: string): boolean {
-    return this.db.prepare('DELETE FROM flows WHERE id = ?').run(flowId).changes > 0;
+    return statement(this.db, 'DELETE FROM flows WHERE id = ?').run(flowId).changes > 0;
   }
 
   private checkName(name: string, flowId: string | undefined): void {
-    const owner = this.db.prepare('SELECT id FROM flows WHERE name = ?').get(name) as { id: string } | undefined;
+    const owner = statement(this.db, 'SELECT id FROM flows WHERE name = ?').get(name) as { id: string } | undefined;
     if (owner && owner.id !== flowId) throw new FlowNameTakenError(`another flow is already named "${name}"`);
   }
 
@@ -185,11 +187,10 @@ export class FlowsRepository {
     time: string,
   ): FlowVersion {
     const hash = contentHash(flow);
-    this.db
-      .prepare(
-        'INSERT INTO flow_versions (flow_id, version, content, schema_version, content_hash, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(flowId, version, JSON.stringify(flow), flow.schemaVersion, hash, note ?? null, time);
+    statement(
+      this.db,
+      'INSERT INTO flow_versions (flow_id, version, content, schema_version, content_hash, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(flowId, version, JSON.stringify(flow), flow.schemaVersion, hash, note ?? null, time);
     return {
       flowId,
       version,

@@ -1,5 +1,6 @@
 import type { RunErrorInfo } from '@groundwork/runtime';
 import type { Database } from '../db/connection.js';
+import { statement } from '../db/statements.js';
 
 export type RunStatusValue = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 export type NodeStatusValue = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
@@ -120,8 +121,9 @@ export class RunsRepository {
   private readonly upsertNode;
 
   constructor(readonly db: Database) {
-    this.insertEvent = db.prepare('INSERT INTO run_events (run_id, seq, type, data) VALUES (?, ?, ?, ?)');
-    this.upsertNode = db.prepare(
+    this.insertEvent = statement(db, 'INSERT INTO run_events (run_id, seq, type, data) VALUES (?, ?, ?, ?)');
+    this.upsertNode = statement(
+      db,
       `INSERT INTO run_nodes (run_id, scope, node_id, node_type, status, variant, attempts, inputs, outputs, error,
          skip_reason, input_tokens, output_tokens, started_at, ended_at, duration_ms)
        VALUES (@runId, @scope, @nodeId, @nodeType, @status, @variant, @attempts, @inputs, @outputs, @error,
@@ -135,20 +137,19 @@ export class RunsRepository {
   }
 
   insertRun(run: NewRun): void {
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, created_at)
+    statement(
+      this.db,
+      `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, created_at)
          VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
-      )
-      .run(
-        run.id,
-        run.flowId,
-        run.flowVersion,
-        run.source,
-        JSON.stringify(run.inputs),
-        JSON.stringify(run.variants),
-        run.createdAt,
-      );
+    ).run(
+      run.id,
+      run.flowId,
+      run.flowVersion,
+      run.source,
+      JSON.stringify(run.inputs),
+      JSON.stringify(run.variants),
+      run.createdAt,
+    );
   }
 
   appendEvents(runId: string, events: readonly StoredEvent[]): void {
@@ -169,19 +170,19 @@ export class RunsRepository {
 
   /** Ends a running run; false when there is no such run still running (deleted with its flow). */
   finishRun(runId: string, ending: RunEnding): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE runs SET status = ?, outputs = ?, error = ?, ended_at = ?, duration_ms = ?
+    const result = statement(
+      this.db,
+      `UPDATE runs SET status = ?, outputs = ?, error = ?, ended_at = ?, duration_ms = ?
          WHERE id = ? AND status = 'running'`,
-      )
-      .run(ending.status, JSON.stringify(ending.outputs), json(ending.error), ending.endedAt, ending.durationMs, runId);
+    ).run(ending.status, JSON.stringify(ending.outputs), json(ending.error), ending.endedAt, ending.durationMs, runId);
     return result.changes > 0;
   }
 
   summary(id: string): RunSummary | undefined {
-    const row = this.db
-      .prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN flows f ON f.id = r.flow_id WHERE r.id = ?`)
-      .get(id) as RunRow | undefined;
+    const row = statement(
+      this.db,
+      `SELECT ${RUN_COLUMNS} FROM runs r JOIN flows f ON f.id = r.flow_id WHERE r.id = ?`,
+    ).get(id) as RunRow | undefined;
     return row && toSummary(row);
   }
 
@@ -189,7 +190,7 @@ export class RunsRepository {
     const summary = this.summary(id);
     if (!summary) return undefined;
     // rowid order is the order nodes first appeared in the run: an upsert keeps a row's rowid.
-    const rows = this.db.prepare('SELECT * FROM run_nodes WHERE run_id = ? ORDER BY rowid').all(id) as NodeRow[];
+    const rows = statement(this.db, 'SELECT * FROM run_nodes WHERE run_id = ? ORDER BY rowid').all(id) as NodeRow[];
     return { ...summary, nodes: rows.map(toNode) };
   }
 
@@ -211,39 +212,39 @@ export class RunsRepository {
       );
       values.push(query.before, query.before, query.before);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT ${RUN_COLUMNS} FROM runs r JOIN flows f ON f.id = r.flow_id
+    const rows = statement(
+      this.db,
+      `SELECT ${RUN_COLUMNS} FROM runs r JOIN flows f ON f.id = r.flow_id
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
-      )
-      .all(...values, query.limit) as RunRow[];
+    ).all(...values, query.limit) as RunRow[];
     return rows.map(toSummary);
   }
 
   exists(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
+    return statement(this.db, 'SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
   }
 
   events(runId: string, afterSeq: number): StoredEvent[] {
-    return this.db
-      .prepare('SELECT seq, type, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
-      .all(runId, afterSeq) as StoredEvent[];
+    return statement(this.db, 'SELECT seq, type, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq').all(
+      runId,
+      afterSeq,
+    ) as StoredEvent[];
   }
 
   /** Runs a process left `running` when it died, with their running nodes, become `interrupted`. */
   markInterrupted(endedAt: string): number {
     return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE run_nodes SET status = 'interrupted', ended_at = ?
+      statement(
+        this.db,
+        `UPDATE run_nodes SET status = 'interrupted', ended_at = ?
            WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')`,
-        )
-        .run(endedAt);
+      ).run(endedAt);
       const error = { code: 'interrupted', message: 'the server stopped while the run was in progress' };
-      return this.db
-        .prepare(`UPDATE runs SET status = 'interrupted', error = ?, ended_at = ? WHERE status = 'running'`)
-        .run(JSON.stringify(error), endedAt).changes;
+      return statement(
+        this.db,
+        `UPDATE runs SET status = 'interrupted', error = ?, ended_at = ? WHERE status = 'running'`,
+      ).run(JSON.stringify(error), endedAt).changes;
     })();
   }
 }
