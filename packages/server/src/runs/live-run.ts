@@ -9,7 +9,7 @@ export type LiveListener = (event: StoredEvent) => void;
 export class LiveRun {
   readonly controller = new AbortController();
   readonly events: StoredEvent[] = [];
-  /** Set with run-end, once its record is written. */
+  /** Set once the run has ended and its record is written (after its run-end event went out). */
   ended = false;
   /** Resolves once the run has ended and its record is written. */
   readonly done: Promise<void>;

@@ -28,7 +28,9 @@ afterEach(() => {
   errors.length = 0;
 });
 
-function newRun(id: string): { record(body: DistributiveOmit<RunEvent, 'runId' | 'seq' | 'time'>): void } {
+function newRun(id: string): {
+  record(body: DistributiveOmit<RunEvent, 'runId' | 'seq' | 'time'>): Promise<void> | undefined;
+} {
   const flows = new FlowsRepository(db);
   const flow = flows.find('f') ?? flows.create(buildFlow({ name: 'f', nodes: [['a', 'transform', {}]] }), undefined);
   const flowId = 'flowId' in flow ? flow.flowId : flow.id;
@@ -38,7 +40,7 @@ function newRun(id: string): { record(body: DistributiveOmit<RunEvent, 'runId' |
   return {
     record(body) {
       const event = { ...body, runId: id, seq: ++seq, time: Date.now() } as RunEvent;
-      recorder.record(event, { seq: event.seq, type: event.type, data: JSON.stringify(event) });
+      return recorder.record(event, { seq: event.seq, type: event.type, data: JSON.stringify(event) });
     },
   };
 }
@@ -47,7 +49,7 @@ const stored = (runId: string) => repository.events(runId, 0).length;
 const node = (runId: string, nodeId: string) => repository.get(runId)!.nodes.find((record) => record.nodeId === nodeId);
 
 describe('RunRecorder and RecordWriter', () => {
-  it('writes token events once per interval, node ends within a turn, and the end at once with the status', () => {
+  it('writes token events once per interval, node ends within a turn, and the end in the next turn with the status', async () => {
     const run = newRun('run_1');
     run.record({ type: 'node-start', nodeId: 'gen', nodeType: 'llm', attempt: 1, inputs: { prompt: 'p' } });
     for (let i = 0; i < 30; i++) run.record({ type: 'node-token', nodeId: 'gen', text: `t${i}` });
@@ -78,14 +80,24 @@ describe('RunRecorder and RecordWriter', () => {
     });
 
     run.record({ type: 'node-skip', nodeId: 'other', reason: 'input "x" has no value' });
-    run.record({ type: 'run-end', status: 'succeeded', outputs: { answer: 'x' }, durationMs: 20 });
-    // No timer ran: the end was written with everything before it.
+    const ended = run.record({ type: 'run-end', status: 'succeeded', outputs: { answer: 'x' }, durationMs: 20 });
+    // Runs ending in the same turn are committed together in the next one; the run counts as ended only then.
+    let written = false;
+    void ended!.then(() => {
+      written = true;
+    });
+    await Promise.resolve();
+    expect(written).toBe(false);
+    expect(stored('run_1')).toBe(33);
+    vi.advanceTimersToNextTimer();
+    await ended;
+    expect(written).toBe(true);
     expect(stored('run_1')).toBe(35);
     expect(repository.get('run_1')).toMatchObject({ status: 'succeeded', outputs: { answer: 'x' }, durationMs: 20 });
     expect(node('run_1', 'other')).toMatchObject({ status: 'skipped', skipReason: 'input "x" has no value' });
   });
 
-  it('keeps node records through retries, cancellations and a run that stops under a running node', () => {
+  it('keeps node records through retries, cancellations and a run that stops under a running node', async () => {
     const run = newRun('run_1');
     const start = (nodeId: string, attempt = 1) =>
       run.record({ type: 'node-start', nodeId, nodeType: 'llm', attempt, inputs: {} });
@@ -120,19 +132,21 @@ describe('RunRecorder and RecordWriter', () => {
       willRetry: false,
       durationMs: 5,
     });
-    run.record({
+    const ended = run.record({
       type: 'run-end',
       status: 'failed',
       outputs: {},
       durationMs: 30,
       error: { code: 'timeout', message: 'slow again', nodeId: 'flaky' },
     });
+    vi.advanceTimersToNextTimer();
+    await ended;
     expect(node('run_1', 'flaky')).toMatchObject({ status: 'failed', attempts: 2, error: { message: 'slow again' } });
     expect(node('run_1', 'silent')).toMatchObject({ status: 'cancelled', endedAt: expect.any(String) });
     expect(repository.get('run_1')).toMatchObject({ status: 'failed', error: { nodeId: 'flaky' } });
   });
 
-  it("writes the other runs' records when one run's write fails, and stops recording that one", () => {
+  it("writes the other runs' records when one run's write fails, and stops recording that one", async () => {
     const kept = newRun('run_kept');
     const gone = newRun('run_gone');
     db.prepare("DELETE FROM runs WHERE id = 'run_gone'").run();
@@ -142,9 +156,29 @@ describe('RunRecorder and RecordWriter', () => {
     expect(stored('run_kept')).toBe(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ runId: 'run_gone' });
-    gone.record({ type: 'run-end', status: 'succeeded', outputs: {}, durationMs: 1 });
-    kept.record({ type: 'run-end', status: 'succeeded', outputs: {}, durationMs: 1 });
+    const endings = [
+      gone.record({ type: 'run-end', status: 'succeeded', outputs: {}, durationMs: 1 }),
+      kept.record({ type: 'run-end', status: 'succeeded', outputs: {}, durationMs: 1 }),
+    ];
+    vi.advanceTimersToNextTimer();
+    await Promise.all(endings);
     expect(errors).toHaveLength(1);
     expect(repository.get('run_kept')!.status).toBe('succeeded');
+  });
+
+  it('commits many runs ending together in shared transactions, each a little at a time', async () => {
+    const runs = Array.from({ length: 40 }, (_, i) => newRun(`run_${i}`));
+    for (const run of runs)
+      for (let i = 0; i < 20; i++) run.record({ type: 'node-token', nodeId: 'gen', text: `t${i}` });
+    const commits = vi.spyOn(db, 'transaction');
+    const endings = runs.map((run) => run.record({ type: 'run-end', status: 'succeeded', outputs: {}, durationMs: 1 }));
+    await vi.runAllTimersAsync();
+    await Promise.all(endings);
+    for (let i = 0; i < 40; i++) expect(repository.get(`run_${i}`)!.status).toBe('succeeded');
+    expect(stored('run_39')).toBe(21);
+    // One outer transaction per write (and one savepoint per run inside it), far fewer than one per run.
+    const outer = commits.mock.calls.length - 40;
+    expect(outer).toBeGreaterThanOrEqual(1);
+    expect(outer).toBeLessThan(40);
   });
 });

@@ -5,6 +5,9 @@ import type { RunNodeRecord, RunsRepository, StoredEvent } from './runs.reposito
 /** How long token events may wait before they are written: one transaction per interval, not one per token. */
 export const FLUSH_INTERVAL_MS = 50;
 
+/** How long one write may hold the event loop before it lets other work run and carries on. */
+export const WRITE_BUDGET_MS = 8;
+
 /**
  * The record of one run as its events arrive: the events not yet written, and each node's record kept current in
  * memory so a write is an upsert of what changed. The RecordWriter decides when it is written.
@@ -21,12 +24,14 @@ export class RunRecorder {
     private readonly writer: RecordWriter,
   ) {}
 
-  record(event: RunEvent, stored: StoredEvent): void {
-    if (this.lost) return;
+  /** Takes an event; for the run's end, resolves once the run is written in full. */
+  record(event: RunEvent, stored: StoredEvent): Promise<void> | undefined {
+    if (this.lost) return event.type === 'run-end' ? Promise.resolve() : undefined;
     this.pending.push(stored);
     this.apply(event);
-    if (event.type === 'run-end') this.writer.finish(this, event);
-    else this.writer.schedule(this, event.type !== 'node-token' && event.type !== 'node-start');
+    if (event.type === 'run-end') return this.writer.finish(this, event);
+    this.writer.schedule(this, event.type !== 'node-token' && event.type !== 'node-start');
+    return undefined;
   }
 
   /** Writes what is pending; called by the writer inside its transaction. */
@@ -122,11 +127,14 @@ export class RunRecorder {
 
 /**
  * Writes the records of all runs in progress in shared transactions: node ends, skips and errors within a turn of
- * the event loop, token streams every FLUSH_INTERVAL_MS. A run's end is written at once, in one transaction with its
- * remaining events and its status, so a run reported complete is complete on disk even if the process dies next.
+ * the event loop, token streams every FLUSH_INTERVAL_MS. Runs that end in the same turn are committed together
+ * (group commit: many runs end together when a batch of generations finishes), each in a savepoint of its own with
+ * its remaining events and its status; a run counts as ended only once that commit is done, so a run reported
+ * complete is complete on disk even if the process dies next.
  */
 export class RecordWriter {
   private readonly waiting = new Set<RunRecorder>();
+  private readonly endings = new Map<RunRecorder, { end: RunEndEvent; written: () => void }>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
@@ -138,52 +146,78 @@ export class RecordWriter {
 
   schedule(recorder: RunRecorder, soon: boolean): void {
     this.waiting.add(recorder);
-    if (soon) this.immediate ??= setImmediate(() => this.flush());
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    if (soon) this.immediate ??= setImmediate(() => this.writeSome());
+    else this.timer ??= setTimeout(() => this.writeSome(), this.intervalMs);
   }
 
-  /** Writes every run's pending events and node records; each run in its own savepoint, so one failure stays its own. */
+  /** Queues a run's end for the next commit; resolves once it is written (or could not be, which is logged). */
+  finish(recorder: RunRecorder, end: RunEndEvent): Promise<void> {
+    this.waiting.delete(recorder);
+    return new Promise((written) => {
+      this.endings.set(recorder, { end, written });
+      this.immediate ??= setImmediate(() => this.writeSome());
+    });
+  }
+
+  /** Writes everything pending now (a read that must see it all, a shutdown). */
   flush(): void {
+    while (this.endings.size > 0 || this.waiting.size > 0) this.writeSome(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Writes what fits in WRITE_BUDGET_MS, in one transaction (each run in a savepoint of its own, so one failure stays
+   * its own), run ends first since callers wait on them; the rest waits for the next turn of the event loop, so a
+   * burst of many runs never holds up the server's other requests for long.
+   */
+  private writeSome(budgetMs = WRITE_BUDGET_MS): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.waiting.size === 0) return;
-    const recorders = [...this.waiting];
-    this.waiting.clear();
+    const deadline = performance.now() + budgetMs;
+    const written: (() => void)[] = [];
     const { db } = this.repository;
+    const inSavepoint = (recorder: RunRecorder, write: () => void) => {
+      try {
+        db.transaction(write)();
+      } catch (error) {
+        this.lose(recorder, error);
+      }
+    };
+    const taken: RunRecorder[] = [];
     try {
       db.transaction(() => {
-        for (const recorder of recorders) {
-          try {
-            db.transaction(() => recorder.writePending(this.repository))();
-          } catch (error) {
-            this.lose(recorder, error);
-          }
+        for (const [recorder, ending] of this.endings) {
+          if (performance.now() > deadline && taken.length > 0) break;
+          this.endings.delete(recorder);
+          taken.push(recorder);
+          inSavepoint(recorder, () => this.writeEnd(recorder, ending.end));
+          written.push(ending.written);
+        }
+        for (const recorder of this.waiting) {
+          if (performance.now() > deadline && taken.length > 0) break;
+          this.waiting.delete(recorder);
+          taken.push(recorder);
+          inSavepoint(recorder, () => recorder.writePending(this.repository));
         }
       })();
     } catch (error) {
-      for (const recorder of recorders) this.lose(recorder, error);
+      for (const recorder of taken) this.lose(recorder, error);
     }
+    for (const done of written) done();
+    if (this.endings.size > 0 || this.waiting.size > 0) this.immediate = setImmediate(() => this.writeSome());
   }
 
-  finish(recorder: RunRecorder, end: RunEndEvent): void {
-    this.waiting.delete(recorder);
-    try {
-      this.repository.db.transaction(() => {
-        recorder.writePending(this.repository);
-        const ended = this.repository.finishRun(recorder.runId, {
-          status: end.status,
-          outputs: end.outputs,
-          error: end.error ?? null,
-          endedAt: new Date(end.time).toISOString(),
-          durationMs: end.durationMs,
-        });
-        if (!ended) throw new Error('the run is no longer in the database (was its flow deleted?)');
-      })();
-    } catch (error) {
-      this.lose(recorder, error);
-    }
+  private writeEnd(recorder: RunRecorder, end: RunEndEvent): void {
+    recorder.writePending(this.repository);
+    const ended = this.repository.finishRun(recorder.runId, {
+      status: end.status,
+      outputs: end.outputs,
+      error: end.error ?? null,
+      endedAt: new Date(end.time).toISOString(),
+      durationMs: end.durationMs,
+    });
+    if (!ended) throw new Error('the run is no longer in the database (was its flow deleted?)');
   }
 
   private lose(recorder: RunRecorder, error: unknown): void {

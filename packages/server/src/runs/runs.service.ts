@@ -190,7 +190,7 @@ export class RunService {
       // runFlow resolves for every outcome of a run; a throw is a fault of ours, recorded as a failed run.
       this.context.log.error({ err: error, runId: live.id }, 'a run failed outside its nodes');
     }
-    if (!live.ended) {
+    if (live.events.at(-1)?.type !== 'run-end') {
       const end: RunEvent = {
         type: 'run-end',
         runId: live.id,
@@ -207,15 +207,19 @@ export class RunService {
 
   private onEvent(live: LiveRun, recorder: RunRecorder, event: RunEvent): void {
     const stored = { seq: event.seq, type: event.type, data: JSON.stringify(event) };
+    let written: Promise<void> | undefined;
     try {
-      recorder.record(event, stored);
+      written = recorder.record(event, stored);
     } catch (error) {
       this.context.log.error({ err: error, runId: live.id }, 'recording a run event failed');
     }
     live.push(stored);
     if (event.type === 'run-end') {
-      this.live.delete(live.id);
-      live.end();
+      // The run has ended for its callers once it is on disk (the writer commits ends together).
+      void (written ?? Promise.resolve()).then(() => {
+        this.live.delete(live.id);
+        live.end();
+      });
     }
   }
 }
