@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NodeError } from '../../node-types/node-type.js';
 import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelProvider } from '../backend.js';
@@ -12,7 +13,10 @@ export interface OnnxEngineOptions {
   device?: DeviceRequest;
   /** The graph to load from folders offering several (fp32, fp16, q4, ...). */
   dtype?: string;
-  /** ONNX Runtime's intra-op threads; its default otherwise. */
+  /**
+   * ONNX Runtime's intra-op threads. By default (or GROUNDWORK_THREADS) one fewer than the machine's cores: the
+   * main thread keeps a core to itself, so HTTP requests and run events are not held up while the CPU generates.
+   */
   threads?: number;
   /** Where models are found by name; `./models` and GROUNDWORK_MODELS_PATH by default. */
   searchPaths?: readonly string[];
@@ -39,21 +43,44 @@ export class OnnxEngine implements ModelProvider {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly calls = new Map<number, PendingCall>();
+  /** Loaded (or loading) models by graph file, and the same by the name or path they were asked for with. */
   private readonly models = new Map<string, Promise<OnnxModel>>();
+  private readonly byName = new Map<string, Promise<OnnxModel>>();
+  private defaultModel: Promise<OnnxModel> | undefined;
   private readonly device: DeviceRequest;
+  private readonly threads: number;
   private readonly searchPaths: readonly string[];
 
   constructor(private readonly options: OnnxEngineOptions = {}) {
     this.device = options.device ?? parseDeviceRequest(process.env.GROUNDWORK_DEVICE);
+    this.threads = options.threads ?? defaultThreads(process.env.GROUNDWORK_THREADS);
     this.searchPaths = options.searchPaths ?? modelSearchPaths({ cwd: options.cwd });
   }
 
   /** A model by name or path; the default model when `name` is undefined. Loads it on first use. */
   async get(name: string | undefined): Promise<OnnxModel> {
-    return this.load(name ?? this.defaultModelName());
+    if (name !== undefined) return this.load(name);
+    // Choosing the default lists the model folders: do it once, not for every llm node that names no model.
+    this.defaultModel ??= this.load(this.defaultModelName());
+    this.defaultModel.catch(() => {
+      this.defaultModel = undefined;
+    });
+    return this.defaultModel;
   }
 
   load(nameOrPath: string): Promise<OnnxModel> {
+    // Resolving a name reads the model folder; once a name has loaded its model, every later call reuses it
+    // (a server resolves the same name for every llm call). A failure is forgotten so it can be fixed and retried.
+    let model = this.byName.get(nameOrPath);
+    if (!model) {
+      model = this.resolveAndLoad(nameOrPath);
+      this.byName.set(nameOrPath, model);
+      model.catch(() => this.byName.delete(nameOrPath));
+    }
+    return model;
+  }
+
+  private resolveAndLoad(nameOrPath: string): Promise<OnnxModel> {
     let folder: ModelFolder;
     try {
       folder = findModel(nameOrPath, this.searchPaths, {
@@ -67,14 +94,13 @@ export class OnnxEngine implements ModelProvider {
     const key = `${folder.onnxPath}`;
     let model = this.models.get(key);
     if (!model) {
-      const { threads } = this.options;
       model = this.request<LoadedModelInfo>((id) => ({
         type: 'load',
         id,
         key,
         folder,
         device: this.device,
-        ...(threads ? { threads } : {}),
+        threads: this.threads,
       })).then((info) => {
         this.options.onLoad?.(info);
         return new OnnxModel(this, key, info);
@@ -95,6 +121,8 @@ export class OnnxEngine implements ModelProvider {
     const worker = this.worker;
     this.worker = undefined;
     this.models.clear();
+    this.byName.clear();
+    this.defaultModel = undefined;
     if (worker) await worker.terminate();
   }
 
@@ -197,6 +225,8 @@ export class OnnxEngine implements ModelProvider {
   private crash(error: Error): void {
     this.worker = undefined;
     this.models.clear();
+    this.byName.clear();
+    this.defaultModel = undefined;
     const failure = new ModelLoadError('engine-crashed', `the model engine stopped: ${error.message}`);
     for (const call of this.calls.values()) {
       call.done?.();
@@ -233,6 +263,12 @@ export class OnnxModel implements LanguageModel {
     }));
     return Promise.all(this.engine.generate(this.key, requests, perRequest));
   }
+}
+
+function defaultThreads(setting: string | undefined): number {
+  const configured = Number(setting);
+  if (setting && Number.isInteger(configured) && configured > 0) return configured;
+  return Math.max(1, availableParallelism() - 1);
 }
 
 function startWorker(): Worker {

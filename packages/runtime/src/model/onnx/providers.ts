@@ -63,6 +63,9 @@ export function sessionOptions(
     logSeverityLevel: 3,
     ...(gpuOutputs ? { preferredOutputLocation: gpuOutputs } : {}),
     ...(threads ? { intraOpNumThreads: threads } : {}),
+    // Idle pool threads spin waiting for work, taking cores the main thread needs (honoured where the binding reads
+    // session config entries).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
 
