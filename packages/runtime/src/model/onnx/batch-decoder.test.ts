@@ -140,10 +140,10 @@ describe('ModelRunner cancellation', () => {
     });
     await settled;
     await runner.close();
-    expect(messages.filter((m) => m.id === 2)).toEqual([
+    expect(messages.filter((m) => 'id' in m && m.id === 2)).toEqual([
       { type: 'error', id: 2, error: { code: 'cancelled', message: 'generation was cancelled' } },
     ]);
-    expect(messages.find((m) => m.id === 1 && m.type === 'result')).toMatchObject({
+    expect(messages.find((m) => m.type === 'result' && m.id === 1)).toMatchObject({
       result: { usage: { outputTokens: 8 } },
     });
   });
