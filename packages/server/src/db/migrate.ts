@@ -36,6 +36,20 @@ export function loadMigrations(folder = MIGRATIONS_FOLDER): Migration[] {
 }
 
 /**
+ * Throws when the database was written by a newer Groundwork; returns its schema version otherwise. Call it before
+ * anything that writes to the file (even setting the journal mode does), so a refused database stays untouched.
+ */
+export function refuseNewer(db: Database, migrations: readonly Migration[] = loadMigrations()): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new DatabaseVersionError(
+      `${db.name}: this database was written by a newer Groundwork (schema ${version}; this one knows up to ${migrations.length}). Upgrade Groundwork, or point --db at another file.`,
+    );
+  }
+  return version;
+}
+
+/**
  * Brings the database to the latest schema, each migration in its own transaction (SQLite's user_version holds the
  * number applied). A database written by a newer Groundwork is refused, untouched.
  */
@@ -43,13 +57,8 @@ export function migrate(
   db: Database,
   migrations: readonly Migration[] = loadMigrations(),
 ): { from: number; to: number } {
-  const from = db.pragma('user_version', { simple: true }) as number;
+  const from = refuseNewer(db, migrations);
   const latest = migrations.length;
-  if (from > latest) {
-    throw new DatabaseVersionError(
-      `${db.name}: this database was written by a newer Groundwork (schema ${from}; this one knows up to ${latest}). Upgrade Groundwork, or point --db at another file.`,
-    );
-  }
   for (const migration of migrations.slice(from)) {
     db.transaction(() => {
       db.exec(migration.sql);
