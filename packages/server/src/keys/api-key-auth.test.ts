@@ -1,10 +1,7 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScriptedModel } from '@groundwork/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.js';
-import { openDatabase } from '../db/connection.js';
+import type { App } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { bearerToken } from './api-key-auth.js';
 
 describe('bearerToken', () => {
@@ -21,32 +18,19 @@ describe('bearerToken', () => {
 });
 
 describe('requireApiKey in the app', () => {
+  let test: TestApp;
   let app: App;
-  let server: Server;
   let url: string;
 
   beforeAll(async () => {
-    const model = new ScriptedModel('tiny', () => 'ok');
-    app = createApp({
-      db: openDatabase(':memory:'),
-      models: {
-        provider: model,
-        device: 'cpu',
-        list: async () => [{ name: 'tiny', path: '/x' }],
-        close: async () => {},
-      },
+    test = await startTestApp({
+      provider: new ScriptedModel('tiny', () => 'ok'),
+      list: async () => [{ name: 'tiny', path: '/x' }],
     });
-    server = app.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ app, url } = test);
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-    await app.close();
-    app.context.db.close();
-  });
+  afterAll(() => test.close());
 
   const get = (path: string, key?: string) =>
     fetch(`${url}${path}`, key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } });

@@ -1,10 +1,6 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScriptedModel } from '@groundwork/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.js';
-import { openDatabase } from '../db/connection.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 import type { ModelListing } from './model-host.js';
 import { modelsResponseSchema } from './models.routes.js';
 
@@ -24,31 +20,19 @@ const listing: ModelListing[] = [
 ];
 
 describe('GET /api/models', () => {
-  let app: App;
-  let server: Server;
+  let test: TestApp;
   let url: string;
 
   beforeAll(async () => {
-    app = createApp({
-      db: openDatabase(':memory:'),
-      models: {
-        provider: new ScriptedModel('tiny', () => ''),
-        device: 'auto',
-        list: async () => listing,
-        close: async () => {},
-      },
+    test = await startTestApp({
+      provider: new ScriptedModel('tiny', () => ''),
+      device: 'auto',
+      list: async () => listing,
     });
-    server = app.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = test.url;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-    await app.close();
-    app.context.db.close();
-  });
+  afterAll(() => test.close());
 
   it('lists the models with the device setting, without their paths on the server', async () => {
     const response = await fetch(`${url}/api/models`);
@@ -63,7 +47,7 @@ describe('GET /api/models', () => {
   });
 
   it('is not behind API keys: the editor uses it', async () => {
-    app.context.keys.create('ci');
+    test.app.context.keys.create('ci');
     expect((await fetch(`${url}/api/models`)).status).toBe(200);
   });
 });

@@ -1,12 +1,9 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GenerateRequest, LanguageModel, ModelProvider } from '@groundwork/runtime/models';
 import { ScriptedModel, type ScriptedReply } from '@groundwork/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.js';
-import { openDatabase } from '../db/connection.js';
-import type { ModelHost, ModelListing } from '../models/model-host.js';
+import type { App } from '../app.js';
+import type { ModelListing } from '../models/model-host.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 
 /** The app in-process over a scripted model, so streaming, errors and aborts can be staged exactly. */
 interface Harness {
@@ -17,14 +14,10 @@ interface Harness {
   asked: string[];
 }
 
-let running: { server: Server; app: App } | undefined;
+let running: TestApp | undefined;
 
 afterEach(async () => {
-  if (!running) return;
-  running.server.closeAllConnections();
-  running.server.close();
-  await running.app.close();
-  running.app.context.db.close();
+  await running?.close();
   running = undefined;
 });
 
@@ -54,12 +47,8 @@ async function start(
     },
   };
   const listing = options.listing ?? [{ name: 'tiny', path: '/nowhere/tiny', contextLength: 64 }];
-  const models: ModelHost = { provider, device: 'cpu', list: async () => listing, close: async () => {} };
-  const app = createApp({ db: openDatabase(':memory:'), models });
-  const server = app.app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  running = { server, app };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, app, model, asked };
+  running = await startTestApp({ provider, list: async () => listing });
+  return { url: running.url, app: running.app, model, asked };
 }
 
 function post(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {

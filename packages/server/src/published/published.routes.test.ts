@@ -1,22 +1,15 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildFlow, ScriptedModel } from '@groundwork/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.js';
-import { type Database, openDatabase } from '../db/connection.js';
+import type { App } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 
-let db: Database;
-let server: Server;
+let test: TestApp;
 let app: App;
-afterEach(async () => {
-  server.close();
-  await app.close();
-  db.close();
-});
+afterEach(() => test.close());
 
 async function start(model: ScriptedModel): Promise<string> {
-  db = openDatabase(':memory:');
-  app = createApp({ db, models: { provider: model, device: 'cpu', list: async () => [], close: async () => {} } });
+  test = await startTestApp({ provider: model });
+  ({ app } = test);
   //   q ──▶ gen (llm) ──▶ answer
   app.context.flows.create(
     buildFlow({
@@ -32,9 +25,7 @@ async function start(model: ScriptedModel): Promise<string> {
     }),
     undefined,
   );
-  server = app.app.listen(0);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/flows/ask/run`;
+  return `${test.url}/api/v1/flows/ask/run`;
 }
 
 const post = (url: string, body: unknown) =>
