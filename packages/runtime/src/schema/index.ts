@@ -1,3 +1,4 @@
+export * from './canonical-json.js';
 export * from './events.js';
 export * from './flow.js';
 export * from './flow-document.js';
