@@ -1,0 +1,159 @@
+import type { Flow, FlowProblem, RunEvent } from '@groundwork/runtime/schema';
+
+/** What the server says when it refuses a request: a code clients switch on and a message naming the field. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  latestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  labels: Record<string, number>;
+}
+
+export interface FlowVersion {
+  version: number;
+  contentHash: string;
+  note: string | null;
+  createdAt: string;
+  flow: Flow;
+}
+
+export interface SavedFlow {
+  flow: FlowSummary;
+  version: FlowVersion;
+  problems: FlowProblem[];
+  unchanged?: boolean;
+  created?: boolean;
+}
+
+export interface RunRecord {
+  id: string;
+  flowId: string;
+  flowName: string;
+  flowVersion: number;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  inputs: Record<string, unknown>;
+  variants: Record<string, string>;
+  outputs: Record<string, unknown> | null;
+  error: { code: string; message: string; nodeId?: string } | null;
+  createdAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(body === undefined || typeof body === 'string' ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new ApiError(
+      0,
+      'unreachable',
+      `the Groundwork server cannot be reached (${(error as Error).message})`,
+      undefined,
+    );
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http-error',
+      error?.message ?? `HTTP ${response.status}`,
+      parsed,
+    );
+  }
+  return parsed as T;
+}
+
+const path = (flow: string) => `/api/flows/${encodeURIComponent(flow)}`;
+
+/** The server's API, as the editor uses it. */
+export const api = {
+  listFlows: () => call<{ flows: FlowSummary[] }>('GET', '/api/flows').then((body) => body.flows),
+  getFlow: (flow: string) => call<SavedFlow>('GET', path(flow)),
+  createFlow: (flow: Flow, note?: string) => call<SavedFlow>('POST', '/api/flows', { flow, ...(note ? { note } : {}) }),
+  saveFlow: (id: string, flow: Flow, baseVersion: number, note?: string) =>
+    call<SavedFlow>('PUT', path(id), { flow, baseVersion, ...(note ? { note } : {}) }),
+  importYaml: (yaml: string) =>
+    call<SavedFlow>('POST', '/api/flows/import', yaml, { 'content-type': 'application/yaml' }),
+  exportUrl: (flow: string, version?: number) => `${path(flow)}/export${version ? `?version=${version}` : ''}`,
+  listVersions: (flow: string) =>
+    call<{ versions: Omit<FlowVersion, 'flow'>[] }>('GET', `${path(flow)}/versions`).then((body) => body.versions),
+  getVersion: (flow: string, version: number) =>
+    call<{ version: FlowVersion }>('GET', `${path(flow)}/versions/${version}`).then((body) => body.version),
+  startRun: (
+    flow: string,
+    body: { inputs: Record<string, unknown>; variants?: Record<string, string>; version?: number },
+  ) => call<{ run: RunRecord }>('POST', `${path(flow)}/runs`, { ...body, wait: false }).then((result) => result.run),
+  getRun: (runId: string) =>
+    call<{ run: RunRecord & { nodes: unknown[] } }>('GET', `/api/runs/${runId}`).then((body) => body.run),
+  listRuns: (flow: string, limit = 20) =>
+    call<{ runs: RunRecord[] }>('GET', `${path(flow)}/runs?limit=${limit}`).then((body) => body.runs),
+  cancelRun: (runId: string) => call<{ run: RunRecord }>('POST', `/api/runs/${runId}/cancel`),
+  listModels: () => call<{ device: string; models: { name: string; problem?: string }[] }>('GET', '/api/models'),
+};
+
+/**
+ * Follows a run's events (SSE) until run-end; `after` resumes after the events already seen. Resolves when the
+ * stream ends; `signal` stops following (the run goes on).
+ */
+export async function followRun(
+  runId: string,
+  onEvent: (event: RunEvent) => void,
+  options: { after?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const response = await fetch(`/api/runs/${runId}/events${options.after ? `?after=${options.after}` : ''}`, {
+    headers: { accept: 'text/event-stream' },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (response.status === 204 || !response.body) return;
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      'http-error',
+      `cannot follow run ${runId} (HTTP ${response.status})`,
+      undefined,
+    );
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let boundary = buffer.indexOf('\n\n');
+    while (boundary >= 0) {
+      const frame = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const data = frame
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n');
+      if (data) onEvent(JSON.parse(data) as RunEvent);
+      boundary = buffer.indexOf('\n\n');
+    }
+  }
+}
