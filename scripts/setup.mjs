@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Makes a fresh checkout ready for `npm start` and `npm test`: installs dependencies when package-lock.json
 // changed since the last install, then builds what is out of date (TypeScript incrementally, the editor when its
-// sources are newer than its build). Plain Node, no dependencies: it runs before anything is installed.
+// sources are newer than its build); with --for-tests, also makes sure Debian's Chromium is there for the browser
+// tests. Plain Node, no dependencies: it runs before anything is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = '/usr/bin/chromium';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   fail(`Groundwork needs Node.js 20.19 or newer; this is ${process.version}.`);
@@ -50,6 +52,19 @@ if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
 }
 
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+
+// The browser tests drive Debian's Chromium through playwright-core (never a downloaded browser).
+if (process.argv.includes('--for-tests') && !existsSync(CHROMIUM)) {
+  if (process.getuid?.() !== 0) {
+    fail(
+      `the browser tests need Debian's Chromium at ${CHROMIUM}: install it with \`sudo apt-get install -y chromium\`, then run the tests again.`,
+    );
+  }
+  run('apt-get', ['update']);
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
 
 const editor = join(root, 'packages', 'editor');
 const editorSources = newest([
