@@ -1,3 +1,4 @@
+export * from './diff/index.js';
 export * from './engine/index.js';
 export * from './model/backend.js';
 export * from './node-types/index.js';

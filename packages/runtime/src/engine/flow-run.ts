@@ -8,6 +8,7 @@ import { type AttemptHost, errorInfo, isRetryable, NodeAttempt, retryDelay } fro
 import { NodeEvents } from './node-events.js';
 import { prepareInputs, RunRequestError } from './run-request.js';
 import { RunState } from './run-state.js';
+import { nodeSeed } from './seeds.js';
 import { sliceUsedUp, yieldTurn } from './time-slice.js';
 
 export interface FlowRunOptions {
@@ -19,6 +20,8 @@ export interface FlowRunOptions {
   signal: AbortSignal | undefined;
   /** Set on sub-runs: names them in events. */
   scope: string | undefined;
+  /** The run's seed, from which every node's seed is derived (see nodeSeed). */
+  seed: number;
 }
 
 export interface FlowRunOutcome {
@@ -64,6 +67,10 @@ export class FlowRun implements AttemptHost {
 
   get models(): ModelProvider | undefined {
     return this.options.models;
+  }
+
+  seedFor(nodeId: string): number {
+    return nodeSeed(this.options.seed, this.options.scope, nodeId);
   }
 
   run(): Promise<FlowRunOutcome> {

@@ -5,4 +5,5 @@ export type { EventBody, EventListener } from './event-sink.js';
 export * from './run-flow.js';
 export * from './run-request.js';
 export * from './run-state.js';
+export * from './seeds.js';
 export * from './validate.js';

@@ -8,6 +8,8 @@ import type { CompiledNode } from './compile.js';
 export interface AttemptHost {
   readonly flowInputs: Readonly<Record<string, unknown>>;
   readonly models: ModelProvider | undefined;
+  /** The seed of a node of this run (the same for every attempt, so a retry samples as the first try did). */
+  seedFor(nodeId: string): number;
   /** The reason the run stopped, once it has; an attempt created afterwards starts aborted. */
   readonly stopReason: unknown;
   emitToken(attempt: NodeAttempt, text: string): void;
@@ -48,6 +50,10 @@ export class NodeAttempt implements ExecuteContext<unknown> {
 
   get models(): ModelProvider | undefined {
     return this.host.models;
+  }
+
+  get seed(): number {
+    return this.host.seedFor(this.node.id);
   }
 
   get subflow(): FlowDefinition | undefined {

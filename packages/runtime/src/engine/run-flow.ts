@@ -4,6 +4,7 @@ import type { CompiledFlow } from './compile.js';
 import { type EventListener, EventSink } from './event-sink.js';
 import { FlowRun } from './flow-run.js';
 import { checkRunRequest } from './run-request.js';
+import { newRunSeed } from './seeds.js';
 
 export interface RunOptions {
   inputs?: Readonly<Record<string, unknown>>;
@@ -16,6 +17,11 @@ export interface RunOptions {
   /** Nodes in flight at once, in the run and separately in each sub-run. */
   concurrency?: number;
   runId?: string;
+  /**
+   * The run's seed: every node's sampling seed derives from it, so a run with the same version, inputs, variants
+   * and seed generates the same text (on the same provider). A random one when left out; the result gives it back.
+   */
+  seed?: number;
 }
 
 export interface RunResult {
@@ -25,6 +31,8 @@ export interface RunResult {
   error?: RunErrorInfo;
   /** The variant each node with variants ran with, so the run can be replayed. */
   variants: Record<string, string>;
+  /** The run's seed, so the run can be replayed. */
+  seed: number;
   durationMs: number;
 }
 
@@ -37,9 +45,10 @@ export const DEFAULT_CONCURRENCY = 16;
 export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Promise<RunResult> {
   const { inputs, variants } = checkRunRequest(flow, options.inputs ?? {}, options.variants ?? {});
   const runId = options.runId ?? globalThis.crypto.randomUUID();
+  const seed = options.seed ?? newRunSeed();
   const sink = new EventSink(runId, options.onEvent);
   const started = performance.now();
-  sink.emit({ type: 'run-start', flow: flow.name, inputs, variants });
+  sink.emit({ type: 'run-start', flow: flow.name, inputs, variants, seed });
   const run = new FlowRun(flow, {
     sink,
     inputs,
@@ -48,6 +57,7 @@ export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Pro
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     signal: options.signal,
     scope: undefined,
+    seed,
   });
   const outcome = await run.run();
   const durationMs = performance.now() - started;
@@ -58,5 +68,5 @@ export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Pro
     durationMs,
     ...(outcome.error ? { error: outcome.error } : {}),
   });
-  return { runId, ...outcome, variants, durationMs };
+  return { runId, ...outcome, variants, seed, durationMs };
 }

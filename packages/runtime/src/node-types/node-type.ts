@@ -63,6 +63,11 @@ export interface ExecuteContext<Config> {
   readonly subflow: FlowDefinition | undefined;
   /** The language models this run may use; undefined when the host provides none. */
   readonly models: ModelProvider | undefined;
+  /**
+   * This node's seed in this run, derived from the run's seed and where the node runs: sampling with it makes a run
+   * reproducible (a replay with the same run seed samples the same tokens).
+   */
+  readonly seed: number;
   /** Streams a piece of generated text as a `node-token` event. */
   emitToken(text: string): void;
   /** Records a flow output (the `output` node). */

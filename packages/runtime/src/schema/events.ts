@@ -36,6 +36,8 @@ export interface RunStartEvent extends EventBase {
   inputs: Record<string, unknown>;
   /** The variant each node with variants runs with. */
   variants: Record<string, string>;
+  /** The run's seed (see RunOptions.seed); absent in events recorded before runs had one. */
+  seed?: number;
 }
 
 export interface NodeStartEvent extends NodeEventBase {

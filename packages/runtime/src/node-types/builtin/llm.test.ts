@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nodeSeed } from '../../engine/seeds.js';
 import type { ModelProvider } from '../../model/backend.js';
 import type { FlowNode } from '../../schema/flow.js';
 import { ScriptedModel } from '../../testing/scripted-model.js';
@@ -62,9 +63,28 @@ describe('llm node', () => {
 
   it('uses the default parameters (256 tokens, greedy) and the default model when the config gives none', async () => {
     const model = new ScriptedModel('tiny', () => 'ok');
-    const { result } = await runTestFlow(questionFlow(), { inputs: { question: 'Hi?' }, models: model });
+    const { result } = await runTestFlow(questionFlow(), { inputs: { question: 'Hi?' }, models: model, seed: 7 });
     expect(result.status).toBe('succeeded');
-    expect(model.calls.map((call) => call.request)).toEqual([{ prompt: 'Q: Hi?\nA:', maxTokens: 256, temperature: 0 }]);
+    expect(model.calls.map((call) => call.request)).toEqual([
+      { prompt: 'Q: Hi?\nA:', maxTokens: 256, temperature: 0, seed: nodeSeed(7, undefined, 'answer') },
+    ]);
+  });
+
+  it("samples with the node's seed in the run: the same run seed gives the same seed, another run seed another", async () => {
+    const model = new ScriptedModel('tiny', () => 'ok');
+    const flow = questionFlow({ config: { temperature: 0.8 } });
+    const seeds = [];
+    for (const seed of [11, 11, 12]) {
+      const { result, events } = await runTestFlow(flow, { inputs: { question: 'Hi?' }, models: model, seed });
+      expect(result.seed).toBe(seed);
+      expect(eventsOfType(events, 'run-start')[0]!.seed).toBe(seed);
+      seeds.push(model.calls.at(-1)!.request.seed);
+    }
+    expect(seeds[0]).toBe(seeds[1]);
+    expect(seeds[2]).not.toBe(seeds[0]);
+    // Without one, the run picks a seed and says which.
+    const { result } = await runTestFlow(flow, { inputs: { question: 'Hi?' }, models: model });
+    expect(model.calls.at(-1)!.request.seed).toBe(nodeSeed(result.seed, undefined, 'answer'));
   });
 
   it('sends chat messages as messages', async () => {
@@ -129,7 +149,7 @@ describe('llm node', () => {
       });
       expect(large.calls.length).toBe(before.large);
       expect(small.calls.slice(before.small).map((call) => call.request)).toEqual([
-        { prompt: 'Q: Why?\nA:', maxTokens: 64, temperature: 0 },
+        { prompt: 'Q: Why?\nA:', maxTokens: 64, temperature: 0, seed: nodeSeed(result.seed, undefined, 'answer') },
       ]);
     });
 

@@ -12,6 +12,7 @@ const configSchema = z.strictObject({
   topK: z.int().min(1).optional(),
   topP: z.number().gt(0).max(1).optional(),
   repetitionPenalty: z.number().gt(0).max(10).optional(),
+  /** Pins this node's sampling; when left out, the node's seed in the run is used (runs record their seed). */
   seed: z.int().optional(),
   stop: z.array(z.string().min(1)).max(16).optional(),
   /** For models with a chat template: false sends a text prompt as raw text instead of as a user message. */
@@ -47,7 +48,8 @@ export const llmNode = defineNodeType({
     const model = await models.get(config.model);
     const { model: _name, ...parameters } = config;
     const result = await model.generate(
-      { ...parameters, prompt: inputs.prompt as string | ChatMessage[] },
+      // A seed in the config pins this node's sampling; else the run's seed for this node does.
+      { ...parameters, seed: config.seed ?? context.seed, prompt: inputs.prompt as string | ChatMessage[] },
       { signal: context.signal, onText: (text) => context.emitToken(text) },
     );
     return { outputs: { text: result.text }, usage: result.usage };
