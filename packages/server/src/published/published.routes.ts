@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { PUBLISHED_LABEL } from '../flows/version-ref.js';
 import { requireContentType } from '../http/error-middleware.js';
 import { HttpError } from '../http/http-error.js';
 import { parseRequest } from '../http/parse.js';
 import { streamEvents } from '../runs/run-stream.js';
 import { publishedParamsSchema, publishedRunBodySchema } from './published.schemas.js';
-
-/** The label a published endpoint serves when the flow has it; otherwise its latest version. */
-export const PUBLISHED_LABEL = 'production';
 
 /**
  * `POST /flows/:name/run` (under /api/v1, behind API keys): runs the flow's production version (else its latest).
