@@ -15,6 +15,9 @@ const ROUTES = [
   'DELETE /api/flows/{flow}',
   'GET /api/flows/{flow}/versions',
   'GET /api/flows/{flow}/versions/{version}',
+  'POST /api/flows/{flow}/versions/{version}/restore',
+  'GET /api/flows/{flow}/diff',
+  'GET /api/flows/{flow}/variant-diff',
   'GET /api/flows/{flow}/labels',
   'PUT /api/flows/{flow}/labels/{label}',
   'DELETE /api/flows/{flow}/labels/{label}',
@@ -25,6 +28,7 @@ const ROUTES = [
   'GET /api/runs/{id}',
   'GET /api/runs/{id}/events',
   'POST /api/runs/{id}/cancel',
+  'POST /api/runs/{id}/replay',
   'POST /api/v1/flows/{name}/run',
   'GET /api/models',
   'GET /v1/models',
@@ -66,8 +70,32 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(create.properties).sort()).toEqual(['flow', 'note']);
     const run = document.paths['/api/flows/{flow}/runs'].post.requestBody.content['application/json'].schema;
     expect(Object.keys(run.properties)).toEqual(
-      expect.arrayContaining(['inputs', 'variants', 'wait', 'version', 'label']),
+      expect.arrayContaining(['inputs', 'variants', 'seed', 'wait', 'version', 'label']),
     );
+    expect(run.properties.seed).toMatchObject({ type: 'integer', minimum: 0, maximum: 4294967295 });
+    const published = document.paths['/api/v1/flows/{name}/run'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(published.properties)).toContain('seed');
+    const replay = document.paths['/api/runs/{id}/replay'].post.requestBody;
+    expect(replay.required).toBe(false);
+    expect(Object.keys(replay.content['application/json'].schema.properties)).toEqual(['wait']);
+    expect(document.paths['/api/flows/{flow}/versions/{version}/restore'].post.requestBody.required).toBe(false);
+    expect(document.paths['/api/flows'].post.requestBody.required).toBe(true);
+    const diffQuery = document.paths['/api/flows/{flow}/diff'].get.parameters
+      .filter((parameter: { in: string }) => parameter.in === 'query')
+      .map((parameter: { name: string; required: boolean }) => [parameter.name, parameter.required]);
+    expect(diffQuery).toEqual([
+      ['from', false],
+      ['to', false],
+    ]);
+    const variantQuery = document.paths['/api/flows/{flow}/variant-diff'].get.parameters
+      .filter((parameter: { in: string }) => parameter.in === 'query')
+      .map((parameter: { name: string; required: boolean }) => [parameter.name, parameter.required]);
+    expect(variantQuery).toEqual([
+      ['node', true],
+      ['from', true],
+      ['to', true],
+      ['version', false],
+    ]);
     const chat = document.paths['/v1/chat/completions'].post;
     expect(chat.security).toEqual([{ apiKey: [] }, {}]);
     expect(chat.requestBody.content['application/json'].schema.required).toEqual(
@@ -88,6 +116,21 @@ describe('GET /api/openapi.json', () => {
     });
     const runSchema = document.paths['/api/flows/{flow}/runs'].post.responses['200'].content['application/json'].schema;
     for (const key of runSchema.properties.run.required) expect(run.body.run, key).toHaveProperty(key);
+    expect(runSchema.properties.run.required).toEqual(expect.arrayContaining(['seed', 'replayOf']));
     expect(run.body.run.status).toBe('succeeded');
+    const detail = await request(server.url, 'GET', '/api/flows/support-triage');
+    const detailSchema = document.paths['/api/flows/{flow}'].get.responses['200'].content['application/json'].schema;
+    expect(detailSchema.required).toContain('published');
+    for (const key of detailSchema.required) expect(detail.body, key).toHaveProperty(key);
+    const history = await request(server.url, 'GET', '/api/flows/support-triage/versions');
+    const historySchema =
+      document.paths['/api/flows/{flow}/versions'].get.responses['200'].content['application/json'].schema;
+    expect(historySchema.required).toEqual(['versions', 'published']);
+    for (const key of historySchema.properties.versions.items.required) {
+      expect(history.body.versions[0], key).toHaveProperty(key);
+    }
+    const diff = await request(server.url, 'GET', '/api/flows/support-triage/diff');
+    const diffSchema = document.paths['/api/flows/{flow}/diff'].get.responses['200'].content['application/json'].schema;
+    for (const key of diffSchema.required) expect(diff.body, key).toHaveProperty(key);
   });
 });

@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireContentType } from '../http/error-middleware.js';
 import { parseRequest } from '../http/parse.js';
+import { flowDiffQuerySchema, variantDiffQuerySchema } from './diff.schemas.js';
+import { DiffsService } from './diffs.service.js';
 import {
   createFlowBodySchema,
   exportQuerySchema,
@@ -11,15 +13,20 @@ import {
   importQuerySchema,
   labelParamsSchema,
   noQuerySchema,
+  restoreVersionBodySchema,
   setLabelBodySchema,
   updateFlowBodySchema,
   versionParamsSchema,
 } from './flows.schemas.js';
 import { FlowsService } from './flows.service.js';
 
-/** `/api/flows…`: flows, their versions and labels, YAML import and export. `:flow` is an id or a name. */
+/**
+ * `/api/flows…`: flows, their versions (history, diffs, restore) and labels, YAML import and export. `:flow` is an id
+ * or a name.
+ */
 export function flowsRouter(context: AppContext): Router {
   const service = new FlowsService(context);
+  const diffs = new DiffsService(context);
   const json = requireContentType('application/json');
   const router = Router();
 
@@ -69,13 +76,33 @@ export function flowsRouter(context: AppContext): Router {
   router.get('/flows/:flow/versions', (request, response) => {
     const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
     parseRequest(noQuerySchema, request.query, 'query');
-    response.json({ versions: service.versions(flow) });
+    response.json(service.versions(flow));
   });
 
   router.get('/flows/:flow/versions/:version', (request, response) => {
     const { flow, version } = parseRequest(versionParamsSchema, request.params, 'params');
     parseRequest(noQuerySchema, request.query, 'query');
     response.json({ version: service.version(flow, version) });
+  });
+
+  router.post('/flows/:flow/versions/:version/restore', json, (request, response) => {
+    const { flow, version } = parseRequest(versionParamsSchema, request.params, 'params');
+    parseRequest(noQuerySchema, request.query, 'query');
+    const body = parseRequest(restoreVersionBodySchema, request.body, 'body');
+    const result = service.restore(flow, version, body?.note);
+    response.status(result.unchanged ? 200 : 201).json(result);
+  });
+
+  router.get('/flows/:flow/diff', (request, response) => {
+    const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
+    const query = parseRequest(flowDiffQuerySchema, request.query, 'query');
+    response.json(diffs.diff(flow, query));
+  });
+
+  router.get('/flows/:flow/variant-diff', (request, response) => {
+    const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
+    const query = parseRequest(variantDiffQuerySchema, request.query, 'query');
+    response.json(diffs.variantDiff(flow, query));
   });
 
   router.get('/flows/:flow/labels', (request, response) => {

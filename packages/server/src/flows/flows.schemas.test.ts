@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import * as schemas from './flows.schemas.js';
+import * as diffSchemas from './diff.schemas.js';
+import * as flowSchemas from './flows.schemas.js';
 import {
   exportQuerySchema,
   flowDetailResponseSchema,
@@ -40,7 +41,8 @@ describe('request schemas', () => {
 });
 
 describe('the schemas as JSON Schema', () => {
-  const exported = Object.entries(schemas as Record<string, unknown>).flatMap(([name, value]) =>
+  const schemas = { ...flowSchemas, ...diffSchemas } as Record<string, unknown>;
+  const exported = Object.entries(schemas).flatMap(([name, value]) =>
     value instanceof z.ZodType ? [[name, value] as const] : [],
   );
 

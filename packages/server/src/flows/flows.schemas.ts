@@ -63,6 +63,13 @@ export const IMPORT_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', '
 
 export const exportQuerySchema = z.strictObject({ version: versionNumberTextSchema.optional() });
 
+/** `POST /api/flows/:flow/versions/:version/restore`: the body is optional. */
+export const restoreVersionBodySchema = z
+  .strictObject({
+    note: versionNoteSchema.optional().describe('The new version\'s note; "restored version N" by default.'),
+  })
+  .optional();
+
 // ---- responses
 
 export const flowSummarySchema = z.object({
@@ -86,6 +93,20 @@ export const versionSummarySchema = z.object({
   labels: z.array(z.string()),
 });
 
+/** One line of "what changed", attached to the node (and variant) it concerns. */
+export const changeSummarySchema = z.object({
+  kind: z.enum(['added', 'removed', 'renamed', 'changed', 'moved']),
+  node: z.string().optional(),
+  variant: z.string().optional(),
+  text: z.string().describe('temperature 0 → 0.7, edited template (2 words removed, 3 added), ...'),
+});
+
+/** A version in a history: what changed from the version before it (nothing for version 1). */
+export const versionHistoryEntrySchema = versionSummarySchema.extend({ changes: z.array(changeSummarySchema) });
+
+/** What `POST /api/v1/flows/:name/run` serves: the version labelled production, else the latest (label: null). */
+export const publishedVersionSchema = z.object({ version: z.int(), label: z.string().nullable() });
+
 /** A version with its document, migrated to the current schema version. */
 export const flowVersionSchema = versionSummarySchema.extend({ flowId: z.string(), flow: flowSchema });
 
@@ -102,18 +123,26 @@ export const flowProblemSchema = z.object({
 
 export const flowListResponseSchema = z.object({ flows: z.array(flowSummarySchema) });
 
-export const flowDetailResponseSchema = z.object({
+const flowWithVersionSchema = z.object({
   flow: flowSummarySchema,
   version: flowVersionSchema,
   problems: z.array(flowProblemSchema),
 });
 
-/** POST and PUT: `unchanged` when the document equals the latest version, which is then returned, not copied. */
-export const saveFlowResponseSchema = flowDetailResponseSchema.extend({ unchanged: z.boolean() });
+export const flowDetailResponseSchema = flowWithVersionSchema.extend({ published: publishedVersionSchema });
+
+/**
+ * POST, PUT and restore: `unchanged` when the document equals the latest version, which is then returned, not
+ * copied.
+ */
+export const saveFlowResponseSchema = flowWithVersionSchema.extend({ unchanged: z.boolean() });
 
 export const importFlowResponseSchema = saveFlowResponseSchema.extend({ created: z.boolean() });
 
-export const versionListResponseSchema = z.object({ versions: z.array(versionSummarySchema) });
+export const versionListResponseSchema = z.object({
+  versions: z.array(versionHistoryEntrySchema).describe('Newest first.'),
+  published: publishedVersionSchema,
+});
 export const versionResponseSchema = z.object({ version: flowVersionSchema });
 export const labelsResponseSchema = z.object({ labels: z.record(z.string(), z.int()) });
 export const setLabelResponseSchema = z.object({
@@ -124,6 +153,8 @@ export const setLabelResponseSchema = z.object({
 
 export type FlowSummaryView = z.infer<typeof flowSummarySchema>;
 export type VersionSummaryView = z.infer<typeof versionSummarySchema>;
+export type VersionHistoryEntryView = z.infer<typeof versionHistoryEntrySchema>;
+export type VersionListResponse = z.infer<typeof versionListResponseSchema>;
 export type FlowVersionView = z.infer<typeof flowVersionSchema>;
 export type FlowProblemView = z.infer<typeof flowProblemSchema>;
 export type FlowDetailResponse = z.infer<typeof flowDetailResponseSchema>;

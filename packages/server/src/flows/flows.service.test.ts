@@ -181,7 +181,7 @@ describe('versions and labels', () => {
   it('lists versions newest first with the labels pointing at each', () => {
     service.setLabel('question-answer', 'production', 2);
     service.setLabel('question-answer', 'staging', 2);
-    const { versions } = versionListResponseSchema.parse({ versions: service.versions('question-answer') });
+    const { versions } = versionListResponseSchema.parse(service.versions('question-answer'));
     expect(versions.map((version) => [version.version, version.note, version.labels])).toEqual([
       [3, 'three', []],
       [2, 'two', ['production', 'staging']],

@@ -12,21 +12,18 @@ import {
 import { type ErrorIssue, HttpError } from '../http/http-error.js';
 import { contentHash } from './content-hash.js';
 import { storedFlowResolver } from './flow-references.js';
-import {
-  FlowNameTakenError,
-  type FlowSummary,
-  type FlowsRepository,
-  type FlowVersion,
-  type VersionSummary,
-} from './flows.repository.js';
+import { FlowNameTakenError, type FlowSummary, type FlowsRepository, type FlowVersion } from './flows.repository.js';
 import type {
   FlowDetailResponse,
   FlowProblemView,
   FlowVersionView,
   ImportFlowResponse,
   SaveFlowResponse,
-  VersionSummaryView,
+  VersionListResponse,
 } from './flows.schemas.js';
+import { VersionHistory } from './version-history.js';
+import { publishedVersion } from './version-ref.js';
+import { versionSummaryView } from './version-view.js';
 
 export interface FlowsServiceContext {
   flows: FlowsRepository;
@@ -52,10 +49,12 @@ export interface FlowExport {
 export class FlowsService {
   private readonly flows: FlowsRepository;
   private readonly registry: NodeTypeRegistry;
+  private readonly history: VersionHistory;
 
   constructor(context: FlowsServiceContext) {
     this.flows = context.flows;
     this.registry = context.registry;
+    this.history = new VersionHistory(context.flows);
   }
 
   list(): FlowSummary[] {
@@ -65,7 +64,12 @@ export class FlowsService {
   get(idOrName: string): FlowDetailResponse {
     const summary = this.require(idOrName);
     const latest = this.flows.latest(summary.id);
-    return { flow: summary, version: this.versionView(latest, summary), problems: this.problems(latest.flow) };
+    return {
+      flow: summary,
+      version: this.versionView(latest, summary),
+      problems: this.problems(latest.flow),
+      published: publishedVersion(summary),
+    };
   }
 
   /** `document` is the request's `flow`; problems with it are reported at `body.flow.…`. */
@@ -120,12 +124,25 @@ export class FlowsService {
         );
       }
       this.flows.delete(summary.id);
+      this.history.forget(summary.id);
     });
   }
 
-  versions(idOrName: string): VersionSummaryView[] {
+  /** The history, newest first, each version with what changed from the one before it. */
+  versions(idOrName: string): VersionListResponse {
     const summary = this.require(idOrName);
-    return this.flows.versions(summary.id).map((version) => withLabels(version, summary));
+    const versions = this.flows.versions(summary.id);
+    const changes = this.history.changes(
+      summary.id,
+      versions.map((version) => version.version),
+    );
+    return {
+      versions: versions.map((version) => ({
+        ...versionSummaryView(version, summary),
+        changes: changes.get(version.version) ?? [],
+      })),
+      published: publishedVersion(summary),
+    };
   }
 
   version(idOrName: string, version: number): FlowVersionView {
@@ -160,6 +177,23 @@ export class FlowsService {
     if (!this.flows.deleteLabel(summary.id, label)) {
       throw HttpError.notFound(`label "${label}" of flow "${summary.name}"`);
     }
+  }
+
+  /**
+   * Saves version `version`'s document as the next version, as a PUT of it would (a name another flow took since is a
+   * conflict); when the latest version already has that content, nothing is written and it comes back `unchanged`.
+   */
+  restore(idOrName: string, version: number, note: string | undefined): SaveFlowResponse {
+    return this.flows.atomically(() => {
+      const summary = this.require(idOrName);
+      const { flow } = this.requireVersion(summary, version);
+      const owner = this.flows.findByName(flow.name);
+      if (owner && owner.id !== summary.id) {
+        const message = `version ${version} of flow "${summary.name}" is named "${flow.name}", and another flow has that name now; rename that flow first`;
+        throw new HttpError('conflict', message, { issues: [{ path: 'params.version', message }] });
+      }
+      return this.saveVersion(summary, flow, note ?? `restored version ${version}`, this.problems(flow));
+    });
   }
 
   /** The version as a `*.flow.yaml` file: the latest unless a version is asked for. */
@@ -227,7 +261,7 @@ export class FlowsService {
   }
 
   private versionView(version: FlowVersion, summary: FlowSummary): FlowVersionView {
-    return { ...withLabels(version, summary), flowId: version.flowId, flow: version.flow };
+    return { ...versionSummaryView(version, summary), flowId: version.flowId, flow: version.flow };
   }
 }
 
@@ -260,16 +294,4 @@ function staleBase(summary: FlowSummary, baseVersion: number): HttpError {
 
 function problemView(problem: FlowProblem): FlowProblemView {
   return { ...problem, path: [...problem.path], text: formatProblem(problem) };
-}
-
-function withLabels(version: VersionSummary, summary: FlowSummary): VersionSummaryView {
-  const labels = Object.keys(summary.labels).filter((label) => summary.labels[label] === version.version);
-  return {
-    version: version.version,
-    contentHash: version.contentHash,
-    schemaVersion: version.schemaVersion,
-    note: version.note,
-    createdAt: version.createdAt,
-    labels,
-  };
 }

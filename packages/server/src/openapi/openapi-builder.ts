@@ -72,7 +72,8 @@ function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query')
 
 function requestBody(schema: z.ZodType, otherTypes: readonly string[] = []) {
   return {
-    required: true,
+    // Routes whose body is optional (start a run, replay, restore) take a request without one.
+    required: !schema.safeParse(undefined).success,
     content: {
       ...(otherTypes.length ? {} : { 'application/json': { schema: jsonSchema(schema, 'input') } }),
       ...Object.fromEntries(otherTypes.map((type) => [type, { schema: { type: 'string' } }])),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as diffs from '../flows/diff.schemas.js';
 import * as flows from '../flows/flows.schemas.js';
 import { modelsResponseSchema } from '../models/models.routes.js';
 import * as openai from '../openai/openai.schemas.js';
@@ -80,7 +81,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/flows/:flow',
     tag: 'flows',
-    summary: 'A flow and its latest version',
+    summary: 'A flow, its latest version and the version its published endpoint serves',
     params: flows.flowParamsSchema,
     responses: { 200: { description: 'The flow.', schema: flows.flowDetailResponseSchema }, 404: notFound },
   },
@@ -110,9 +111,50 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/flows/:flow/versions',
     tag: 'flows',
-    summary: 'The versions of a flow, newest first',
+    summary: 'The versions of a flow, newest first, each with what changed from the one before it',
     params: flows.flowParamsSchema,
     responses: { 200: { description: 'Versions.', schema: flows.versionListResponseSchema }, 404: notFound },
+  },
+  {
+    method: 'post',
+    path: '/api/flows/:flow/versions/:version/restore',
+    tag: 'flows',
+    summary: "Save a version's document as the next version (nothing is written when the latest already equals it)",
+    params: flows.versionParamsSchema,
+    body: flows.restoreVersionBodySchema,
+    responses: {
+      200: { description: 'Unchanged: the latest version has that content.', schema: flows.saveFlowResponseSchema },
+      201: { description: 'Restored as a new version.', schema: flows.saveFlowResponseSchema },
+      400: badRequest,
+      404: notFound,
+      409: error("Another flow has the version's name now."),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/flows/:flow/diff',
+    tag: 'flows',
+    summary: 'What changed between two versions: structure, templates word by word, parameters, variants',
+    params: flows.flowParamsSchema,
+    query: diffs.flowDiffQuerySchema,
+    responses: {
+      200: { description: 'The diff and its summary.', schema: diffs.flowDiffResponseSchema },
+      400: error('A version reference names no version or label (issues name query.from or query.to).'),
+      404: notFound,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/flows/:flow/variant-diff',
+    tag: 'flows',
+    summary: 'What differs between two variants of a node, in what the node runs with',
+    params: flows.flowParamsSchema,
+    query: diffs.variantDiffQuerySchema,
+    responses: {
+      200: { description: 'The changed fields.', schema: diffs.variantDiffResponseSchema },
+      400: error('No such node with variants, variant or version (issues name the query field and what exists).'),
+      404: notFound,
+    },
   },
   {
     method: 'get',
@@ -223,6 +265,21 @@ export const OPERATIONS: Operation[] = [
       202: { description: 'Cancelled.', schema: runs.runResponseSchema },
       404: notFound,
       409: error('The run has already ended.'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/runs/:id/replay',
+    tag: 'runs',
+    summary: 'Run the same version again with the same inputs, variants and seed (replayOf names the original)',
+    params: runs.runParamsSchema,
+    body: runs.replayRunBodySchema,
+    responses: {
+      200: { description: 'The replay, ended.', schema: runs.runResponseSchema },
+      202: { description: 'Started; follow the Location header.', schema: runs.runResponseSchema },
+      400: badRequest,
+      404: notFound,
+      409: error('The run was recorded before runs kept their seed: it cannot be replayed identically.'),
     },
   },
   {

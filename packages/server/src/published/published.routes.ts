@@ -25,6 +25,7 @@ export function publishedRouter(context: AppContext): Router {
       source: 'published',
       ...(body.inputs ? { inputs: body.inputs } : {}),
       ...(body.variants ? { variants: body.variants } : {}),
+      ...(body.seed === undefined ? {} : { seed: body.seed }),
     });
     const cancel = () => live.controller.abort();
     if (body.stream) {

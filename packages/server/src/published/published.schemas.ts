@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runInputsSchema, runVariantsSchema } from '../runs/runs.schemas.js';
+import { runInputsSchema, runSeedSchema, runVariantsSchema } from '../runs/runs.schemas.js';
 
 /** The public API of published flows: snake_case, as clients of other services expect; read by the OpenAPI document. */
 
@@ -13,6 +13,7 @@ export const publishedRunBodySchema = z
       .optional()
       .describe('true: answer with Server-Sent Events of the run, ending with run-end. false (default): JSON.'),
     variants: runVariantsSchema.optional(),
+    seed: runSeedSchema.optional(),
   })
   .optional();
 

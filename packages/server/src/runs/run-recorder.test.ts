@@ -34,7 +34,16 @@ function newRun(id: string): {
   const flows = new FlowsRepository(db);
   const flow = flows.find('f') ?? flows.create(buildFlow({ name: 'f', nodes: [['a', 'transform', {}]] }), undefined);
   const flowId = 'flowId' in flow ? flow.flowId : flow.id;
-  repository.insertRun({ id, flowId, flowVersion: 1, source: 'api', inputs: {}, variants: {}, createdAt: 'now' });
+  repository.insertRun({
+    id,
+    flowId,
+    flowVersion: 1,
+    source: 'api',
+    inputs: {},
+    variants: {},
+    seed: 1,
+    createdAt: 'now',
+  });
   const recorder = new RunRecorder(id, writer);
   let seq = 0;
   return {

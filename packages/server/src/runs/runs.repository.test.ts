@@ -15,7 +15,7 @@ describe('RunsRepository.list', () => {
     const a = flows.create(buildFlow({ name: 'a', nodes: [] }), undefined);
     const b = flows.create(buildFlow({ name: 'b', nodes: [] }), undefined);
     const insert = (id: string, flowId: string, createdAt: string) =>
-      runs.insertRun({ id, flowId, flowVersion: 1, source: 'api', inputs: {}, variants: {}, createdAt });
+      runs.insertRun({ id, flowId, flowVersion: 1, source: 'api', inputs: {}, variants: {}, seed: 1, createdAt });
     insert('run_1', a.flowId, '2026-01-01T00:00:00.000Z');
     for (const id of ['run_2', 'run_5', 'run_3', 'run_4']) insert(id, a.flowId, '2026-01-01T00:00:01.000Z');
     insert('run_6', b.flowId, '2026-01-01T00:00:02.000Z');

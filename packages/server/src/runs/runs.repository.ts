@@ -4,7 +4,8 @@ import { statement } from '../db/statements.js';
 
 export type RunStatusValue = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 export type NodeStatusValue = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
-export type RunSource = 'api' | 'published';
+/** Where a run came from: the management API, a published endpoint, or a replay of another run. */
+export type RunSource = 'api' | 'published' | 'replay';
 
 /** One node of a run (one per scope: map items and sub-flows have their own), as it stands. */
 export interface RunNodeRecord {
@@ -35,6 +36,10 @@ export interface RunSummary {
   source: string;
   inputs: Record<string, unknown>;
   variants: Record<string, string>;
+  /** The run's seed; null for runs recorded before runs kept their seed (they cannot be replayed identically). */
+  seed: number | null;
+  /** The run this one replays. */
+  replayOf: string | null;
   outputs: Record<string, unknown> | null;
   error: RunErrorInfo | null;
   createdAt: string;
@@ -60,6 +65,9 @@ export interface NewRun {
   source: RunSource;
   inputs: Record<string, unknown>;
   variants: Record<string, string>;
+  /** The seed the run samples with, recorded before it starts so that it can be replayed while it runs. */
+  seed: number;
+  replayOf?: string;
   createdAt: string;
 }
 
@@ -88,6 +96,8 @@ interface RunRow {
   source: string;
   inputs: string;
   variants: string;
+  seed: number | null;
+  replay_of: string | null;
   outputs: string | null;
   error: string | null;
   created_at: string;
@@ -139,8 +149,8 @@ export class RunsRepository {
   insertRun(run: NewRun): void {
     statement(
       this.db,
-      `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, created_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, seed, replay_of, created_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
     ).run(
       run.id,
       run.flowId,
@@ -148,6 +158,8 @@ export class RunsRepository {
       run.source,
       JSON.stringify(run.inputs),
       JSON.stringify(run.variants),
+      run.seed,
+      run.replayOf ?? null,
       run.createdAt,
     );
   }
@@ -267,6 +279,8 @@ function toSummary(row: RunRow): RunSummary {
     source: row.source,
     inputs: JSON.parse(row.inputs),
     variants: JSON.parse(row.variants),
+    seed: row.seed,
+    replayOf: row.replay_of,
     outputs: parse(row.outputs),
     error: parse(row.error),
     createdAt: row.created_at,

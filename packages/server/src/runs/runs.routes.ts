@@ -1,15 +1,18 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireContentType } from '../http/error-middleware.js';
 import { parseRequest } from '../http/parse.js';
+import type { LiveRun } from './live-run.js';
 import { resumeAfter, streamEvents } from './run-stream.js';
 import {
   flowParamsSchema,
+  replayRunBodySchema,
   runEventsQuerySchema,
   runListQuerySchema,
   runParamsSchema,
   startRunBodySchema,
 } from './runs.schemas.js';
+import type { RunService } from './runs.service.js';
 
 /**
  * The runs API:
@@ -19,6 +22,8 @@ import {
  * - `GET /runs/:id`: the run with its node records.
  * - `GET /runs/:id/events`: Server-Sent Events, resumable with Last-Event-ID.
  * - `POST /runs/:id/cancel`: 202 with the cancelled run; 409 when it has already ended.
+ * - `POST /runs/:id/replay`: a new run of the same version, inputs, variants and seed, answered as a started run;
+ *   409 for a run recorded without a seed.
  */
 export function runsRouter(context: AppContext): Router {
   const { runs } = context;
@@ -28,16 +33,13 @@ export function runsRouter(context: AppContext): Router {
     const { flow } = parseRequest(flowParamsSchema, request.params, 'params');
     const body = parseRequest(startRunBodySchema, request.body, 'body') ?? {};
     const { wait = true, ...options } = body;
-    const live = runs.start({ ...options, flow, source: 'api' });
-    if (!wait) {
-      response
-        .status(202)
-        .location(`/api/runs/${live.id}`)
-        .json({ run: runs.require(live.id) });
-      return;
-    }
-    await live.done;
-    response.json({ run: runs.require(live.id) });
+    await answerRun(runs, response, runs.start({ ...options, flow, source: 'api' }), wait);
+  });
+
+  router.post('/runs/:id/replay', requireContentType('application/json'), async (request, response) => {
+    const { id } = parseRequest(runParamsSchema, request.params, 'params');
+    const { wait = true } = parseRequest(replayRunBodySchema, request.body, 'body') ?? {};
+    await answerRun(runs, response, runs.replay(id), wait);
   });
 
   router.get('/runs', (request, response) => {
@@ -69,6 +71,19 @@ export function runsRouter(context: AppContext): Router {
   });
 
   return router;
+}
+
+/** A started run's answer: 200 with the run once it has ended, or at once 202 with the run and its Location. */
+async function answerRun(runs: RunService, response: Response, live: LiveRun, wait: boolean): Promise<void> {
+  if (!wait) {
+    response
+      .status(202)
+      .location(`/api/runs/${live.id}`)
+      .json({ run: runs.require(live.id) });
+    return;
+  }
+  await live.done;
+  response.json({ run: runs.require(live.id) });
 }
 
 function page<T extends { id: string }>(items: T[], limit: number): { runs: T[]; next: string | null } {

@@ -15,19 +15,36 @@ export const runVariantsSchema = z
   .record(z.string(), z.string())
   .describe('The variant to run per node id; nodes not named run their default variant.');
 
+/** The largest run seed: seeds are 32-bit unsigned integers. */
+export const MAX_SEED = 0xffff_ffff;
+
+export const runSeedSchema = z
+  .int()
+  .min(0)
+  .max(MAX_SEED)
+  .describe(
+    'The run seed (0 to 4294967295): every llm node samples from a seed derived from it, so the same version, inputs, variants and seed give the same text. Random when left out; the run records it.',
+  );
+
+const waitSchema = z
+  .boolean()
+  .optional()
+  .describe('true (default): answer when the run ends. false: answer 202 at once, with Location.');
+
 export const startRunBodySchema = z
   .strictObject({
     inputs: runInputsSchema.optional(),
     variants: runVariantsSchema.optional(),
+    seed: runSeedSchema.optional(),
     version: z.number().int().min(1).optional().describe('The flow version to run; the latest by default.'),
     label: z.string().min(1).optional().describe('Run the version this label points at (not with version).'),
-    wait: z
-      .boolean()
-      .optional()
-      .describe('true (default): answer when the run ends. false: answer 202 at once, with Location.'),
+    wait: waitSchema,
     concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional().describe('Nodes in flight at once.'),
   })
   .optional();
+
+/** `POST /runs/:id/replay`: the run is the original's; only how to wait for it is the caller's. */
+export const replayRunBodySchema = z.strictObject({ wait: waitSchema }).optional();
 
 export const flowParamsSchema = z.object({ flow: z.string().min(1).describe('Flow id or name.') });
 export const runParamsSchema = z.object({ id: z.string().min(1).describe('Run id (`run_…`).') });
@@ -77,9 +94,14 @@ export const runSummarySchema = z.object({
   flowName: z.string(),
   flowVersion: z.number().int(),
   status: z.enum(RUN_STATUSES),
-  source: z.string().describe('api, published'),
+  source: z.string().describe('api, published, replay'),
   inputs: z.record(z.string(), z.unknown()),
   variants: z.record(z.string(), z.string()),
+  seed: z
+    .int()
+    .nullable()
+    .describe('The run seed, to replay it; null for runs recorded before runs kept their seed (not replayable).'),
+  replayOf: z.string().nullable().describe('The run this one replays (POST /api/runs/{id}/replay).'),
   outputs: z.record(z.string(), z.unknown()).nullable(),
   error: runErrorSchema.nullable(),
   createdAt: z.string(),

@@ -1,9 +1,17 @@
-import { defaultRegistry, type Flow, type ModelProvider, NodeError, RunRequestError } from '@groundwork/runtime';
+import {
+  defaultRegistry,
+  type Flow,
+  type ModelProvider,
+  NodeError,
+  nodeSeed,
+  RunRequestError,
+} from '@groundwork/runtime';
 import { buildFlow, ScriptedModel } from '@groundwork/runtime/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/connection.js';
 import { FlowsRepository } from '../flows/flows.repository.js';
+import type { HttpError } from '../http/http-error.js';
 import { RunService } from './runs.service.js';
 
 let db: Database | undefined;
@@ -190,5 +198,102 @@ describe('RunService', () => {
     ]);
     expect(service.require('run_b').status).toBe('succeeded');
     expect(service.markInterrupted()).toBe(0);
+  });
+});
+
+describe('RunService seeds and replays', () => {
+  /** The seed in the run's run-start event, as stored. */
+  const startSeed = (service: RunService, id: string) => JSON.parse(service.storedEvents(id)[0]!.data).seed;
+
+  it('records the seed it was given from the start and derives the llm node seed from it', async () => {
+    const model = new ScriptedModel('m', () => 'x');
+    const { flows, service } = setup(model);
+    flows.create(questionFlow(), undefined);
+    const live = service.start({ flow: 'ask', inputs: { q: 'x' }, seed: 42, source: 'api' });
+    expect(service.require(live.id)).toMatchObject({ status: 'running', seed: 42, replayOf: null });
+    await live.done;
+    expect(startSeed(service, live.id)).toBe(42);
+    expect(model.calls[0]!.request.seed).toBe(nodeSeed(42, undefined, 'gen'));
+  });
+
+  it('picks a random seed when none is given and records the one the run used', async () => {
+    const model = new ScriptedModel('m', () => 'x');
+    const { flows, service } = setup(model);
+    flows.create(questionFlow(), undefined);
+    const runs = [1, 2].map(() => service.start({ flow: 'ask', inputs: { q: 'x' }, source: 'api' }));
+    await Promise.all(runs.map((live) => live.done));
+    const seeds = runs.map((live) => service.require(live.id).seed!);
+    for (const [index, seed] of seeds.entries()) {
+      expect(Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff).toBe(true);
+      expect(startSeed(service, runs[index]!.id)).toBe(seed);
+      expect(model.calls[index]!.request.seed).toBe(nodeSeed(seed, undefined, 'gen'));
+    }
+    expect(seeds[0]).not.toBe(seeds[1]);
+  });
+
+  it('replays a run in progress: same version, inputs, variants and seed, pointing at the original', async () => {
+    const model = new ScriptedModel('m', (request) => `t=${request.temperature} `.repeat(20), { pieceDelayMs: 2 });
+    const { flows, service } = setup(model);
+    const variants = {
+      variants: [
+        { name: 'calm', config: { temperature: 0.2 } },
+        { name: 'wild', config: { temperature: 0.9 } },
+      ],
+      defaultVariant: 'calm',
+    };
+    const { flowId } = flows.create(questionFlow('ask', variants), undefined);
+    flows.addVersion(flowId, questionFlow('ask', { ...variants, config: { maxTokens: 5 } }), undefined);
+    const original = service.start({
+      flow: 'ask',
+      version: 1,
+      inputs: { q: 'x' },
+      variants: { gen: 'wild' },
+      source: 'api',
+    });
+    const replay = service.replay(original.id);
+    expect(service.require(original.id).status).toBe('running');
+    await Promise.all([original.done, replay.done]);
+    const [first, second] = [service.require(original.id), service.require(replay.id)];
+    expect(second).toMatchObject({
+      flowVersion: 1,
+      inputs: { q: 'x' },
+      variants: { gen: 'wild' },
+      seed: first.seed,
+      replayOf: first.id,
+      source: 'replay',
+      status: 'succeeded',
+      outputs: first.outputs,
+    });
+    expect(model.calls.map((call) => [call.request.seed, call.request.temperature])).toEqual([
+      [nodeSeed(first.seed!, undefined, 'gen'), 0.9],
+      [nodeSeed(first.seed!, undefined, 'gen'), 0.9],
+    ]);
+  });
+
+  it('refuses to replay a run recorded without a seed (409) and an unknown run (404), writing nothing', () => {
+    const { db, flows, service } = setup(new ScriptedModel('m', () => 'x'));
+    const { flowId } = flows.create(questionFlow(), undefined);
+    db.prepare(
+      "INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, created_at) VALUES ('run_old', ?, 1, 'succeeded', 'api', '{\"q\":\"x\"}', '{}', '2026-01-01T00:00:00.000Z')",
+    ).run(flowId);
+    expect(service.require('run_old')).toMatchObject({ seed: null, replayOf: null });
+    const error = (call: () => unknown) => {
+      try {
+        call();
+      } catch (thrown) {
+        return thrown as HttpError;
+      }
+      throw new Error('expected the call to throw');
+    };
+    expect(error(() => service.replay('run_old'))).toMatchObject({
+      status: 409,
+      code: 'conflict',
+      message: expect.stringContaining('run "run_old" was recorded before runs kept their seed'),
+    });
+    expect(error(() => service.replay('run_nope'))).toMatchObject({
+      status: 404,
+      message: 'run "run_nope" was not found',
+    });
+    expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 1 });
   });
 });

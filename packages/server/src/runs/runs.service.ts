@@ -1,4 +1,11 @@
-import { type CheckedRequest, type CompiledFlow, checkRunRequest, type RunEvent, runFlow } from '@groundwork/runtime';
+import {
+  type CheckedRequest,
+  type CompiledFlow,
+  checkRunRequest,
+  newRunSeed,
+  type RunEvent,
+  runFlow,
+} from '@groundwork/runtime';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/http-error.js';
 import { newId, now } from '../ids.js';
@@ -24,6 +31,10 @@ export interface StartRun {
   preferLabel?: string;
   inputs?: Record<string, unknown>;
   variants?: Record<string, string>;
+  /** The run's seed (every llm node's sampling derives from it); a random one when left out. */
+  seed?: number;
+  /** The run this one replays. */
+  replayOf?: string;
   concurrency?: number;
   source: RunSource;
 }
@@ -59,6 +70,8 @@ export class RunService {
     if (!compiled) throw HttpError.notFound(`version ${version} of flow "${flowName}" (latest: ${latest})`);
     const checked = checkRunRequest(compiled, request.inputs ?? {}, request.variants ?? {});
     const id = newId('run');
+    // Picked here rather than by runFlow, so the record has it from the start: a replay may be asked mid-run.
+    const seed = request.seed ?? newRunSeed();
     this.repository.insertRun({
       id,
       flowId,
@@ -66,12 +79,38 @@ export class RunService {
       source: request.source,
       inputs: checked.inputs,
       variants: checked.variants,
+      seed,
+      ...(request.replayOf === undefined ? {} : { replayOf: request.replayOf }),
       createdAt: now(),
     });
     const live = new LiveRun(id);
     this.live.set(id, live);
-    void this.execute(live, compiled, checked, request.concurrency);
+    void this.execute(live, compiled, checked, seed, request.concurrency);
     return live;
+  }
+
+  /**
+   * Starts a new run of the run's flow version with its inputs, variants and seed: the same text again (on the same
+   * model and provider). 404 for an unknown run; 409 for a run recorded before runs kept their seed.
+   */
+  replay(id: string): LiveRun {
+    const original = this.repository.summary(id);
+    if (!original) throw HttpError.notFound(`run "${id}"`);
+    if (original.seed === null) {
+      throw new HttpError(
+        'conflict',
+        `run "${id}" was recorded before runs kept their seed, so it cannot be replayed identically; start a new run with its inputs and variants instead`,
+      );
+    }
+    return this.start({
+      flow: original.flowId,
+      version: original.flowVersion,
+      inputs: original.inputs,
+      variants: original.variants,
+      seed: original.seed,
+      replayOf: original.id,
+      source: 'replay',
+    });
   }
 
   /** The run's record; for a run in progress, what its events said up to now (pending writes go first). */
@@ -173,6 +212,7 @@ export class RunService {
     live: LiveRun,
     compiled: CompiledFlow,
     checked: CheckedRequest,
+    seed: number,
     concurrency: number | undefined,
   ): Promise<void> {
     const recorder = new RunRecorder(live.id, this.writer);
@@ -180,6 +220,7 @@ export class RunService {
       await runFlow(compiled, {
         inputs: checked.inputs,
         variants: checked.variants,
+        seed,
         signal: live.controller.signal,
         models: this.context.models.provider,
         runId: live.id,
