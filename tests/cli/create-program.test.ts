@@ -33,9 +33,17 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, models (list, pull), serve and keys', () => {
+  it('registers validate, run, diff, history, models (list, pull), serve and keys', () => {
     const program = cli.createProgram(cli.createContext());
-    expect(program.commands.map((command) => command.name())).toEqual(['validate', 'run', 'models', 'serve', 'keys']);
+    expect(program.commands.map((command) => command.name())).toEqual([
+      'validate',
+      'run',
+      'diff',
+      'history',
+      'models',
+      'serve',
+      'keys',
+    ]);
     const models = program.commands.find((command) => command.name() === 'models')!;
     expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
   });

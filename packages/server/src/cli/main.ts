@@ -1,6 +1,9 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { wantsColor } from './color.js';
+import { diffCommand } from './diff-command.js';
+import { historyCommand } from './history-command.js';
 import { keysCommand } from './keys-command.js';
 import { modelsCommand } from './models-command.js';
 import { runCommand } from './run-command.js';
@@ -17,7 +20,7 @@ export interface CliContext {
   stdout: OutputStream;
   stderr: OutputStream;
   cwd: string;
-  /** Whether output may be coloured: stdout is a terminal and NO_COLOR is unset. */
+  /** Whether output may be coloured: FORCE_COLOR, else stdout is a terminal and NO_COLOR is unset (see wantsColor). */
   color: boolean;
   /**
    * Aborted on the first Ctrl-C (SIGINT). Commands doing long work stop through it (a run ends `cancelled`);
@@ -43,7 +46,7 @@ export function createContext(overrides: Partial<CliContext> = {}): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    color: wantsColor(process.env, Boolean(process.stdout.isTTY)),
     signal: new AbortController().signal,
     exitCode: EXIT_OK,
     ...overrides,
@@ -56,7 +59,7 @@ export function createContext(overrides: Partial<CliContext> = {}): CliContext {
  */
 export function createProgram(context: CliContext = createContext()): Command {
   const program = new Command('groundwork')
-    .description('Groundwork: check, run and serve prompt flows (*.flow.yaml) on your own machine.')
+    .description('Groundwork: check, run, diff and serve prompt flows (*.flow.yaml) on your own machine.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run groundwork help for usage)')
     .configureOutput({
@@ -68,6 +71,8 @@ export function createProgram(context: CliContext = createContext()): Command {
   const commands = [
     validateCommand(context),
     runCommand(context),
+    diffCommand(context),
+    historyCommand(context),
     modelsCommand(context),
     serveCommand(context),
     keysCommand(context),

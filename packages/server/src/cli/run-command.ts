@@ -3,6 +3,7 @@ import {
   compileFlow,
   DEFAULT_CONCURRENCY,
   defaultRegistry,
+  type ModelProvider,
   type RunErrorInfo,
   RunRequestError,
   type RunResult,
@@ -12,7 +13,14 @@ import { describeProviderChoice, OnnxEngine, parseDeviceRequest } from '@groundw
 import { Command } from 'commander';
 import { checkFlowFile, FlowFiles } from './flow-files.js';
 import type { CliContext } from './main.js';
-import { buildRunInputs, collectAssignment, parsePositiveInteger, UsageError } from './run-inputs.js';
+import {
+  buildRunInputs,
+  collectAssignment,
+  MAX_SEED,
+  parsePositiveInteger,
+  parseSeed,
+  UsageError,
+} from './run-inputs.js';
 
 const EXIT_SUCCEEDED = 0;
 /** The flow is invalid or cannot be read, or the run failed. */
@@ -30,6 +38,7 @@ export interface RunCommandOptions {
   variant?: [string, string][];
   events?: boolean;
   concurrency?: number;
+  seed?: number;
 }
 
 export function runCommand(context: CliContext): Command {
@@ -44,6 +53,11 @@ export function runCommand(context: CliContext): Command {
     .option('--variant <node=variant>', 'run a node with one of its variants (repeatable)', collectAssignment)
     .option('--events', 'print every run event as a JSON line as the run goes, instead of the outputs')
     .option('--concurrency <n>', `nodes running at once (default: ${DEFAULT_CONCURRENCY})`, parsePositiveInteger)
+    .option(
+      '--seed <n>',
+      `the run's seed, 0 to ${MAX_SEED}: the same seed, flow, inputs and variants sample the same text (default: random; when a node sampled, stderr says which)`,
+      parseSeed,
+    )
     .action(async (file: string, options: RunCommandOptions) => {
       context.exitCode = await runFlowFile(file, options, context);
     });
@@ -121,20 +135,28 @@ async function runWith(
       }
     : undefined;
 
+  const sampling = watchSampling(models);
   let result: RunResult;
   try {
     result = await runFlow(flow, {
       inputs,
       variants: Object.fromEntries(options.variant ?? []),
       signal: context.signal,
-      models,
+      models: sampling.models,
       ...(onEvent ? { onEvent } : {}),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
     });
   } catch (error) {
     if (!(error instanceof RunRequestError)) throw error;
     for (const problem of error.problems) context.stderr.write(`${problem.field}: ${problem.message}\n`);
     return EXIT_USAGE;
+  }
+
+  // A random seed is worth knowing only when something sampled with it; stdout stays the outputs alone, and with
+  // --events the run-start event carries the seed.
+  if (options.seed === undefined && !options.events && sampling.sampled() && result.status !== 'cancelled') {
+    context.stderr.write(`groundwork: sampled with seed ${result.seed} (--seed ${result.seed} repeats this run)\n`);
   }
 
   switch (result.status) {
@@ -146,6 +168,26 @@ async function runWith(
     case 'failed':
       return fail(describeFailure(result.error), EXIT_FAILED);
   }
+}
+
+/** The models, noting whether any generation sampled (a temperature above 0): then the run's seed decided the text. */
+function watchSampling(models: ModelProvider): { models: ModelProvider; sampled(): boolean } {
+  let sampled = false;
+  return {
+    models: {
+      async get(name) {
+        const model = await models.get(name);
+        return {
+          name: model.name,
+          generate(request, options) {
+            if ((request.temperature ?? 0) > 0) sampled = true;
+            return model.generate(request, options);
+          },
+        };
+      },
+    },
+    sampled: () => sampled,
+  };
 }
 
 /** Outputs in the order the flow declares them, whatever order the branches finished in. */

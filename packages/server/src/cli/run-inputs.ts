@@ -27,6 +27,18 @@ export function parsePositiveInteger(text: string): number {
   return value;
 }
 
+/** The largest run seed: seeds are 32-bit unsigned integers, as runs record them and the API takes them. */
+export const MAX_SEED = 4_294_967_295;
+
+/** For `--seed`. */
+export function parseSeed(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value > MAX_SEED) {
+    throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_SEED}`);
+  }
+  return value;
+}
+
 /**
  * The run's inputs: `--inputs-json` (a JSON object, or `@file.json`) first, then each `--input`, converted by the
  * type the flow declares for it. An input the flow does not declare is passed as text, so that the runtime's own
