@@ -1,3 +1,4 @@
+import type { ChangeSummary, FieldChange, FlowDiff } from '@groundwork/runtime/diff';
 import type { Flow, FlowProblem, RunEvent } from '@groundwork/runtime/schema';
 
 /** What the server says when it refuses a request: a code clients switch on and a message naming the field. */
@@ -31,12 +32,62 @@ export interface FlowVersion {
   flow: Flow;
 }
 
+/** A version as version lists show it: everything but the document. */
+export interface VersionSummary {
+  version: number;
+  contentHash: string;
+  schemaVersion: number;
+  note: string | null;
+  createdAt: string;
+  /** The labels pointing at this version. */
+  labels: string[];
+}
+
+/** A version in the history, with what changed from the version before it (none for version 1). */
+export interface VersionEntry extends VersionSummary {
+  changes: ChangeSummary[];
+}
+
+/** What `POST /api/v1/flows/{name}/run` serves: the `production` label's version, else the latest (label null). */
+export interface PublishedVersion {
+  version: number;
+  label: string | null;
+}
+
+export interface VersionHistory {
+  /** Newest first. */
+  versions: VersionEntry[];
+  published: PublishedVersion;
+}
+
+export interface VersionDiff {
+  flowId: string;
+  from: VersionSummary;
+  to: VersionSummary;
+  diff: FlowDiff;
+  summary: ChangeSummary[];
+}
+
+export interface VariantDiffResult {
+  flowId: string;
+  version: number;
+  node: string;
+  from: string;
+  to: string;
+  fields: FieldChange[];
+}
+
+/** A version reference the server resolves: a version number, a label, or `latest`. */
+export type VersionRef = number | string;
+
 export interface SavedFlow {
   flow: FlowSummary;
   version: FlowVersion;
   problems: FlowProblem[];
   unchanged?: boolean;
   created?: boolean;
+  /** What the published endpoint serves (`GET /api/flows/:flow` only). */
+  published?: PublishedVersion;
 }
 
 export interface RunRecord {
@@ -52,6 +103,10 @@ export interface RunRecord {
   createdAt: string;
   endedAt: string | null;
   durationMs: number | null;
+  /** The seed its sampling derived from; null for runs recorded before runs had seeds (they cannot be replayed). */
+  seed: number | null;
+  /** The run this one replays, when it is a replay. */
+  replayOf: string | null;
 }
 
 async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -90,6 +145,14 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
 
 const path = (flow: string) => `/api/flows/${encodeURIComponent(flow)}`;
 
+/** `?a=1&b=x` from the parameters that are set, or nothing. */
+function query(parameters: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(parameters)) if (value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
 /** The server's API, as the editor uses it. */
 export const api = {
   listFlows: () => call<{ flows: FlowSummary[] }>('GET', '/api/flows').then((body) => body.flows),
@@ -100,14 +163,37 @@ export const api = {
   importYaml: (yaml: string) =>
     call<SavedFlow>('POST', '/api/flows/import', yaml, { 'content-type': 'application/yaml' }),
   exportUrl: (flow: string, version?: number) => `${path(flow)}/export${version ? `?version=${version}` : ''}`,
-  listVersions: (flow: string) =>
-    call<{ versions: Omit<FlowVersion, 'flow'>[] }>('GET', `${path(flow)}/versions`).then((body) => body.versions),
+  /** The versions, newest first, each with what changed from the one before, and the version the endpoint serves. */
+  getVersions: (flow: string) => call<VersionHistory>('GET', `${path(flow)}/versions`),
   getVersion: (flow: string, version: number) =>
     call<{ version: FlowVersion }>('GET', `${path(flow)}/versions/${version}`).then((body) => body.version),
+  /** `to` defaults to the latest version, `from` to the version before `to`. */
+  getDiff: (flow: string, from?: VersionRef, to?: VersionRef) =>
+    call<VersionDiff>('GET', `${path(flow)}/diff${query({ from, to })}`),
+  /** Two variants of one node compared in a stored version (the latest unless `version` says otherwise). */
+  getVariantDiff: (flow: string, request: { node: string; from: string; to: string; version?: VersionRef }) =>
+    call<VariantDiffResult>('GET', `${path(flow)}/variant-diff${query(request)}`),
+  /** A new version with the content of `version`; `unchanged` when the latest version already has that content. */
+  restoreVersion: (flow: string, version: number, note?: string) =>
+    call<SavedFlow>('POST', `${path(flow)}/versions/${version}/restore`, note ? { note } : {}),
+  /** Points `label` at `version` (moving it when it pointed elsewhere). */
+  setLabel: (flow: string, label: string, version: number) =>
+    call<{ label: string; version: number; labels: Record<string, number> }>(
+      'PUT',
+      `${path(flow)}/labels/${encodeURIComponent(label)}`,
+      { version },
+    ),
+  deleteLabel: (flow: string, label: string) =>
+    call<void>('DELETE', `${path(flow)}/labels/${encodeURIComponent(label)}`),
   startRun: (
     flow: string,
-    body: { inputs: Record<string, unknown>; variants?: Record<string, string>; version?: number },
+    body: { inputs: Record<string, unknown>; variants?: Record<string, string>; version?: number; seed?: number },
   ) => call<{ run: RunRecord }>('POST', `${path(flow)}/runs`, { ...body, wait: false }).then((result) => result.run),
+  /** A new run of the same version with the same inputs, variants and seed; followed like any run (wait: false). */
+  replayRun: (runId: string) =>
+    call<{ run: RunRecord }>('POST', `/api/runs/${encodeURIComponent(runId)}/replay`, { wait: false }).then(
+      (result) => result.run,
+    ),
   getRun: (runId: string) =>
     call<{ run: RunRecord & { nodes: unknown[] } }>('GET', `/api/runs/${runId}`).then((body) => body.run),
   listRuns: (flow: string, limit = 20) =>

@@ -1,18 +1,22 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { Canvas } from '../canvas/Canvas.js';
+import { HistoryPanel } from '../history/HistoryPanel.js';
 import { Inspector } from '../inspector/Inspector.js';
 import { Palette } from '../palette/Palette.js';
 import { RunPanel } from '../runs/RunPanel.js';
 import { Toolbar } from '../toolbar/Toolbar.js';
 import { useLeaveGuard } from './use-leave-guard.js';
 
-type SideTab = 'inspect' | 'run';
+type SideTab = 'inspect' | 'run' | 'history';
 
-/** The editor: toolbar on top, the palette, the canvas, and the inspector or run panel on the right. */
+const PANELS = { inspect: Inspector, run: RunPanel, history: HistoryPanel };
+
+/** The editor: toolbar on top, the palette, the canvas, and the inspector, run panel or history on the right. */
 export function App() {
   const [tab, setTab] = useState<SideTab>('inspect');
   useLeaveGuard();
+  const Panel = PANELS[tab];
   return (
     <ReactFlowProvider>
       <div className="app">
@@ -39,8 +43,20 @@ export function App() {
             >
               Run
             </button>
+            <button
+              type="button"
+              role="tab"
+              data-testid="tab-history"
+              aria-selected={tab === 'history'}
+              title="Versions: compare, label, open, restore"
+              onClick={() => setTab('history')}
+            >
+              History
+            </button>
           </div>
-          <div className="side-body">{tab === 'inspect' ? <Inspector /> : <RunPanel />}</div>
+          <div className="side-body">
+            <Panel />
+          </div>
         </aside>
       </div>
     </ReactFlowProvider>

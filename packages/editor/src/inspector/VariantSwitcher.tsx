@@ -5,6 +5,7 @@ import { useState } from 'react';
 const focusOnMount = (input: HTMLInputElement | null) => input?.focus();
 
 import { useEditor } from '../state/editor-store.js';
+import { VariantCompare } from './VariantCompare.js';
 import {
   addVariant,
   defaultVariantOf,
@@ -32,6 +33,7 @@ export interface VariantSwitcherProps {
 /** The variants of a prompt or llm node: tabs to pick the one the form edits, and add, rename, delete, set default. */
 export function VariantSwitcher({ node, selected, onSelect }: VariantSwitcherProps) {
   const updateNode = useEditor((state) => state.updateNode);
+  const [comparing, setComparing] = useState(false);
   const variants = node.variants ?? [];
   const fallback = defaultVariantOf(node);
   if (variants.length === 0) {
@@ -96,6 +98,20 @@ export function VariantSwitcher({ node, selected, onSelect }: VariantSwitcherPro
         </p>
       ) : (
         <VariantActions key={current} node={node} name={current} isDefault={current === fallback} onSelect={onSelect} />
+      )}
+      {variants.length >= 2 && (
+        <button
+          type="button"
+          className="variant-compare"
+          data-testid="variant-compare"
+          title="See how two variants differ, field by field and word by word"
+          onClick={() => setComparing(true)}
+        >
+          Compare variants…
+        </button>
+      )}
+      {comparing && variants.length >= 2 && (
+        <VariantCompare node={node} initial={current ?? fallback} onClose={() => setComparing(false)} />
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import type { RunRecord } from '../api/client.js';
 import type { RunView } from '../state/run-view.js';
 import { formatDuration } from './format.js';
 import { RunOutputs } from './RunOutputs.js';
+import { RunProvenance } from './RunProvenance.js';
 
 /** The shown run's status, how long it took, what failed where, and its outputs. */
 export function RunResult(props: { view: RunView; record: RunRecord | undefined; flow: Flow }) {
@@ -35,6 +36,7 @@ export function RunResult(props: { view: RunView; record: RunRecord | undefined;
           </span>
         )}
       </div>
+      <RunProvenance view={view} record={record} />
       {status === 'failed' && (
         <div className="banner error run-failure" data-testid="run-error">
           {failedNode ? (

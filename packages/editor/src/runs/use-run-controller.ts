@@ -111,12 +111,20 @@ export async function startRun(): Promise<void> {
     set({ phase: 'idle', ...startFailure(error) });
     return;
   }
-  // The document was replaced while the run started (resetRunPanel): the run goes on, unfollowed, in the history.
-  if (useRunPanel.getState().phase !== 'starting') return;
-  useRun.getState().begin(
-    run.id,
+  await followStartedRun(
+    run,
     ref.flow.nodes.map((node) => node.id),
   );
+}
+
+/**
+ * Shows a run that has just started (from the form, or as a replay) with `nodeIds` queued on the canvas, and
+ * follows it live until it ends. Call it in the `starting` phase.
+ */
+export async function followStartedRun(run: RunRecord, nodeIds: readonly string[]): Promise<void> {
+  // The document was replaced while the run started (resetRunPanel): the run goes on, unfollowed, in the history.
+  if (useRunPanel.getState().phase !== 'starting') return;
+  useRun.getState().begin(run.id, nodeIds);
   set({ phase: 'running', record: run, origin: 'live' });
   await follow(run.id);
 }

@@ -7,6 +7,13 @@ const events = (...bodies: Body[]): RunEvent[] =>
   bodies.map((body, i) => ({ ...body, runId: 'r', seq: i + 1, time: 0 }) as RunEvent);
 
 describe('applyRunEvent', () => {
+  it('keeps the seed the run-start event names, to replay the run', () => {
+    const [withSeed] = events({ type: 'run-start', flow: 'f', inputs: {}, variants: {}, seed: 42 });
+    const [withoutSeed] = events({ type: 'run-start', flow: 'f', inputs: {}, variants: {} });
+    expect(applyRunEvent(startedRun('r', []), withSeed!).seed).toBe(42);
+    expect(applyRunEvent(startedRun('r', []), withoutSeed!)).not.toHaveProperty('seed');
+  });
+
   it('follows each node from queued to its end, streaming an llm node’s text', () => {
     const log = events(
       { type: 'run-start', flow: 'f', inputs: { q: 'x' }, variants: {} },

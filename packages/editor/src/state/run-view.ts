@@ -25,6 +25,8 @@ export interface RunView {
   outputs?: Record<string, unknown>;
   error?: RunErrorInfo;
   durationMs?: number;
+  /** The run's seed, from its run-start event (absent for runs recorded before runs had seeds). */
+  seed?: number;
   lastSeq: number;
 }
 
@@ -42,7 +44,7 @@ export function startedRun(runId: string, nodeIds: readonly string[]): RunView {
 export function applyRunEvent(view: RunView, event: RunEvent): RunView {
   if (event.seq <= view.lastSeq) return view;
   const next: RunView = { ...view, lastSeq: event.seq };
-  if (event.type === 'run-start') return next;
+  if (event.type === 'run-start') return event.seed !== undefined ? { ...next, seed: event.seed } : next;
   if (event.type === 'run-end') {
     return {
       ...next,

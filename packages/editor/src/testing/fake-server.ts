@@ -4,7 +4,7 @@
  * real server is exercised by the Playwright tests in tests/.
  */
 import type { Flow, FlowProblem, RunEvent } from '@groundwork/runtime/schema';
-import type { RunRecord, SavedFlow } from '../api/client.js';
+import type { RunRecord, SavedFlow, VersionEntry } from '../api/client.js';
 
 export interface FakeRequest {
   method: string;
@@ -143,6 +143,20 @@ export function savedFlow(
   };
 }
 
+/** A version as the version list gives it; its time is `version` hours after a fixed start. */
+export function versionEntry(version: number, overrides: Partial<VersionEntry> = {}): VersionEntry {
+  return {
+    version,
+    contentHash: `sha256:${String(version).padStart(64, '0')}`,
+    schemaVersion: 1,
+    note: null,
+    createdAt: new Date(Date.UTC(2026, 4, 1, version)).toISOString(),
+    labels: [],
+    changes: [],
+    ...overrides,
+  };
+}
+
 export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     id: 'run_1',
@@ -157,6 +171,8 @@ export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     createdAt: new Date().toISOString(),
     endedAt: null,
     durationMs: null,
+    seed: null,
+    replayOf: null,
     ...overrides,
   };
 }

@@ -1,13 +1,12 @@
-import type { Flow } from '@groundwork/runtime/schema';
 import { useEffect, useRef, useState } from 'react';
 import { api, type FlowSummary } from '../api/client.js';
 import { StatusBanner } from '../app/StatusBanner.js';
-import { resetRunPanel } from '../runs/use-run-controller.js';
-import { emptyFlow, isDirty, type SavedRef, useEditor } from '../state/editor-store.js';
+import { emptyFlow, isDirty, useEditor } from '../state/editor-store.js';
 import { ConfirmDiscardDialog, Dialog } from './Dialog.js';
 import { FlowName } from './FlowName.js';
 import { downloadText, flowFile, readFlowFile } from './flow-file.js';
 import { OpenDialog } from './OpenDialog.js';
+import { replaceDocument } from './replace-document.js';
 import { SaveDialog } from './SaveDialog.js';
 import { savedRefOf } from './save-flow.js';
 import { useSaveUi } from './save-store.js';
@@ -65,12 +64,6 @@ export function Toolbar(props: { onRun(): void }) {
           proceed();
         },
       });
-  };
-
-  const replaceDocument = (next: Flow, ref?: SavedRef) => {
-    resetRunPanel();
-    useSaveUi.getState().announce(undefined);
-    useEditor.getState().load(next, ref);
   };
 
   const openFlow = async (summary: FlowSummary) => {
