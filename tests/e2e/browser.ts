@@ -3,6 +3,8 @@
  * `npm test` installs Chromium through apt when it is missing (scripts/setup.mjs).
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,4 +37,13 @@ export function pageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(message.text());
   });
   return errors;
+}
+
+/**
+ * Where a test's screenshot goes: docs/ (the README's pictures) with `npm run screenshots`, which sets
+ * GROUNDWORK_SCREENSHOTS, else a temporary folder, so a test run never changes tracked files.
+ */
+export function screenshotPath(name: string): string {
+  const folder = process.env.GROUNDWORK_SCREENSHOTS;
+  return folder ? resolve(folder, name) : join(tmpdir(), `groundwork-${name}`);
 }

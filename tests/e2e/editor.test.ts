@@ -4,12 +4,11 @@
  * save, run it and watch the nodes finish, reload and find the flow again, and see a bad connection refused.
  */
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, type ServerProcess, STORIES_260K, startServer } from '../http/server-process.js';
-import { launchBrowser, pageErrors } from './browser.js';
+import { type ServerProcess, STORIES_260K, startServer } from '../http/server-process.js';
+import { launchBrowser, pageErrors, screenshotPath } from './browser.js';
 
 const golden = JSON.parse(readFileSync(join(STORIES_260K, 'golden.json'), 'utf8')) as {
   prompt: string;
@@ -17,11 +16,6 @@ const golden = JSON.parse(readFileSync(join(STORIES_260K, 'golden.json'), 'utf8'
 }[];
 /** The first golden continuation; the flow generates up to 48 tokens greedily, exactly the golden ones. */
 const STORY = golden[0]!.greedy_text_pieces_joined;
-
-/** Where the finished run's screenshot goes: docs/editor.png (the README's) with `npm run screenshot`, else a temp file. */
-const SCREENSHOT = process.env.GROUNDWORK_SCREENSHOT
-  ? resolve(ROOT, process.env.GROUNDWORK_SCREENSHOT)
-  : join(tmpdir(), 'groundwork-editor.png');
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 const handle = (page: Page, nodeId: string, port: string, side: 'source' | 'target') =>
@@ -162,7 +156,7 @@ describe('the editor in a browser', () => {
       expect(await node(page, id).getAttribute('data-status')).toBe('done');
     expect(await page.getByTestId('node-text-llm').textContent()).toContain(STORY.slice(-40));
     expect((await page.getByTestId('run-output-output').locator('dd').textContent())?.trim()).toBe(STORY);
-    await page.screenshot({ path: SCREENSHOT });
+    await page.screenshot({ path: screenshotPath('editor.png') });
 
     // Clicking a node shows what it took and gave in the run.
     await node(page, 'llm').click();
