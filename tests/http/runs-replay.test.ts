@@ -109,6 +109,43 @@ describe('run seeds and replays', () => {
     expect(second.outputs.story).toBe(first.outputs.story);
   });
 
+  it('records the versions of referenced sub-flows, and a replay runs those even after the sub-flow changed', async () => {
+    // outer: prompt → tell ({ ref: teller }) → story; teller is the sampled story flow.
+    const teller = sampledStory('teller');
+    await saveFlow(server, teller);
+    const outer: Flow = {
+      schemaVersion: 1,
+      name: 'outer',
+      inputs: { prompt: { type: 'text' } },
+      outputs: { story: { type: 'text' } },
+      nodes: [
+        { id: 'prompt', type: 'input', config: { name: 'prompt' } },
+        { id: 'tell', type: 'subflow', config: { flow: { ref: 'teller' } } },
+        { id: 'story', type: 'output', config: { name: 'story' } },
+      ],
+      edges: [
+        { from: 'prompt.value', to: 'tell.prompt' },
+        { from: 'tell.story', to: 'story.value' },
+      ],
+    };
+    await saveFlow(server, outer);
+    const original = await run({ seed: 99 }, 'outer');
+    const tellerId = (await api('GET', '/api/flows/teller')).body.flow.id;
+    expect(original.subflows).toEqual({ teller: { flowId: tellerId, version: 1 } });
+
+    // teller v2 writes greedily and shorter: new runs use it, the replay still runs v1.
+    const changed = sampledStory('teller', 12);
+    changed.nodes[1]!.config = { maxTokens: 12, temperature: 0 };
+    const saved = await api('PUT', '/api/flows/teller', { flow: changed });
+    expect(saved.body.version.version).toBe(2);
+    const fresh = await run({ seed: 99 }, 'outer');
+    expect(fresh.subflows).toEqual({ teller: { flowId: tellerId, version: 2 } });
+    expect(fresh.outputs.story).not.toBe(original.outputs.story);
+    const again = await replay(original.id);
+    expect(again.subflows).toEqual(original.subflows);
+    expect(again.outputs.story).toBe(original.outputs.story);
+  });
+
   it('takes a seed on the published endpoint and records it', async () => {
     const call = () => api('POST', '/api/v1/flows/sampled/run', { inputs: PROMPT, seed: 77 });
     const [first, second] = [await call(), await call()];

@@ -2,6 +2,7 @@ import { defaultRegistry, type Flow, FlowValidationError, runFlow } from '@groun
 import { buildFlow } from '@groundwork/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/connection.js';
+import type { SubflowVersions } from '../flows/flow-references.js';
 import { FlowsRepository, type FlowVersion } from '../flows/flows.repository.js';
 import { CompiledFlows } from './compiled-flows.js';
 
@@ -14,11 +15,19 @@ function setup(kept?: number) {
   const cache = new CompiledFlows(flows, defaultRegistry(), kept);
   let loads = 0;
   const compiled = {
-    get: ({ flowId, version }: FlowVersion) =>
-      cache.get(flowId, version, () => {
-        loads++;
-        return flows.version(flowId, version)?.flow;
-      }),
+    get: ({ flowId, version }: FlowVersion, pinned?: SubflowVersions) =>
+      cache.get(
+        flowId,
+        version,
+        () => {
+          loads++;
+          return flows.version(flowId, version)?.flow;
+        },
+        pinned,
+      )?.compiled,
+    /** The sub-flow versions the compilation resolved. */
+    subflows: ({ flowId, version }: FlowVersion, pinned?: SubflowVersions) =>
+      cache.get(flowId, version, () => flows.version(flowId, version)?.flow, pinned)?.subflows,
     loads: () => loads,
   };
   return { flows, compiled };
@@ -77,6 +86,25 @@ describe('CompiledFlows', () => {
     flows.setLabel(innerId, 'production', 1);
     expect(await run()).toBe('one q');
     expect(compiled.get(saved)).not.toBe(first);
+  });
+
+  it('says which version each reference resolved to, and runs pinned versions when told to', async () => {
+    const { flows, compiled } = setup();
+    const { flowId: innerId } = flows.create(inner('one {{ x }}'), undefined);
+    const saved = flows.create(outer(), undefined);
+    expect(compiled.subflows(saved)).toEqual({ inner: { flowId: innerId, version: 1 } });
+    flows.addVersion(innerId, inner('two {{ x }}'), undefined);
+    expect(compiled.subflows(saved)).toEqual({ inner: { flowId: innerId, version: 2 } });
+
+    const pinned = { inner: { flowId: innerId, version: 1 } };
+    const run = async (pins?: SubflowVersions) =>
+      (await runFlow(compiled.get(saved, pins)!, { inputs: { q: 'q' } })).outputs.a;
+    expect(await run()).toBe('two q');
+    expect(await run(pinned)).toBe('one q');
+    expect(compiled.subflows(saved, pinned)).toEqual(pinned);
+    // Pinned and current compilations are kept apart.
+    expect(compiled.get(saved, pinned)).toBe(compiled.get(saved, pinned));
+    expect(compiled.get(saved, pinned)).not.toBe(compiled.get(saved));
   });
 
   it('keeps the most recently used versions, up to its limit', () => {

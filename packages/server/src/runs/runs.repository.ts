@@ -1,6 +1,7 @@
 import type { RunErrorInfo } from '@groundwork/runtime';
 import type { Database } from '../db/connection.js';
 import { statement } from '../db/statements.js';
+import type { SubflowVersions } from '../flows/flow-references.js';
 
 export type RunStatusValue = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 export type NodeStatusValue = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
@@ -40,6 +41,8 @@ export interface RunSummary {
   seed: number | null;
   /** The run this one replays. */
   replayOf: string | null;
+  /** The stored version each `{ ref }` sub-flow resolved to (empty: none, or recorded before runs kept them). */
+  subflows: SubflowVersions;
   outputs: Record<string, unknown> | null;
   error: RunErrorInfo | null;
   createdAt: string;
@@ -68,6 +71,7 @@ export interface NewRun {
   /** The seed the run samples with, recorded before it starts so that it can be replayed while it runs. */
   seed: number;
   replayOf?: string;
+  subflows?: SubflowVersions;
   createdAt: string;
 }
 
@@ -98,6 +102,7 @@ interface RunRow {
   variants: string;
   seed: number | null;
   replay_of: string | null;
+  subflows: string | null;
   outputs: string | null;
   error: string | null;
   created_at: string;
@@ -149,8 +154,8 @@ export class RunsRepository {
   insertRun(run: NewRun): void {
     statement(
       this.db,
-      `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, seed, replay_of, created_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, flow_id, flow_version, status, source, inputs, variants, seed, replay_of, subflows,
+         created_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       run.id,
       run.flowId,
@@ -160,6 +165,7 @@ export class RunsRepository {
       JSON.stringify(run.variants),
       run.seed,
       run.replayOf ?? null,
+      run.subflows && Object.keys(run.subflows).length > 0 ? JSON.stringify(run.subflows) : null,
       run.createdAt,
     );
   }
@@ -281,6 +287,7 @@ function toSummary(row: RunRow): RunSummary {
     variants: JSON.parse(row.variants),
     seed: row.seed,
     replayOf: row.replay_of,
+    subflows: parse<SubflowVersions>(row.subflows) ?? {},
     outputs: parse(row.outputs),
     error: parse(row.error),
     createdAt: row.created_at,

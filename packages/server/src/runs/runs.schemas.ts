@@ -102,6 +102,11 @@ export const runSummarySchema = z.object({
     .nullable()
     .describe('The run seed, to replay it; null for runs recorded before runs kept their seed (not replayable).'),
   replayOf: z.string().nullable().describe('The run this one replays (POST /api/runs/{id}/replay).'),
+  subflows: z
+    .record(z.string(), z.object({ flowId: z.string(), version: z.int() }))
+    .describe(
+      'The stored version each { ref } sub-flow resolved to, by reference name; a replay runs these versions again.',
+    ),
   outputs: z.record(z.string(), z.unknown()).nullable(),
   error: runErrorSchema.nullable(),
   createdAt: z.string(),

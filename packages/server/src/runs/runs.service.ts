@@ -7,6 +7,7 @@ import {
   runFlow,
 } from '@groundwork/runtime';
 import type { AppContext } from '../context.js';
+import type { SubflowVersions } from '../flows/flow-references.js';
 import { HttpError } from '../http/http-error.js';
 import { newId, now } from '../ids.js';
 import { CompiledFlows } from './compiled-flows.js';
@@ -35,6 +36,8 @@ export interface StartRun {
   seed?: number;
   /** The run this one replays. */
   replayOf?: string;
+  /** Versions for `{ ref }` sub-flows (a replay's, as its run recorded them); else what they resolve to now. */
+  subflows?: SubflowVersions;
   concurrency?: number;
   source: RunSource;
 }
@@ -66,8 +69,14 @@ export class RunService {
   start(request: StartRun): LiveRun {
     if (this.closing) throw new HttpError('unavailable', 'the server is shutting down; no new runs start');
     const { flowId, flowName, version, latest } = this.selectVersion(request);
-    const compiled = this.compiled.get(flowId, version, () => this.context.flows.version(flowId, version)?.flow);
-    if (!compiled) throw HttpError.notFound(`version ${version} of flow "${flowName}" (latest: ${latest})`);
+    const found = this.compiled.get(
+      flowId,
+      version,
+      () => this.context.flows.version(flowId, version)?.flow,
+      request.subflows,
+    );
+    if (!found) throw HttpError.notFound(`version ${version} of flow "${flowName}" (latest: ${latest})`);
+    const { compiled, subflows } = found;
     const checked = checkRunRequest(compiled, request.inputs ?? {}, request.variants ?? {});
     const id = newId('run');
     // Picked here rather than by runFlow, so the record has it from the start: a replay may be asked mid-run.
@@ -81,6 +90,7 @@ export class RunService {
       variants: checked.variants,
       seed,
       ...(request.replayOf === undefined ? {} : { replayOf: request.replayOf }),
+      subflows,
       createdAt: now(),
     });
     const live = new LiveRun(id);
@@ -108,6 +118,7 @@ export class RunService {
       inputs: original.inputs,
       variants: original.variants,
       seed: original.seed,
+      subflows: original.subflows,
       replayOf: original.id,
       source: 'replay',
     });
