@@ -118,7 +118,17 @@ function splitToken(token: string, start: number): { text: string; start: number
   return parts;
 }
 
+/** Number words compare as the numbers they name: "three songs" matches "3 songs". */
+const NUMBER_WORDS: Record<string, string> = Object.fromEntries(
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
+    .split(' ')
+    .map((word, value) => [word, String(value)]),
+);
+
 function toWord(raw: string, start: number, atSentenceStart: boolean): Word | undefined {
+  const named = NUMBER_WORDS[raw.toLowerCase()];
+  if (named !== undefined && raw.toLowerCase() !== 'one')
+    return { raw, key: named, kind: 'number', capitalized: false, start };
   if (/^\p{N}[\p{N},.]*$/u.test(raw)) {
     const key = raw.replace(/,(?=\d{3}\b)/g, '').replace(/\.0+$/, '');
     return { raw, key, kind: 'number', capitalized: false, start };
