@@ -1,5 +1,21 @@
 import type { ChangeSummary, FieldChange, FlowDiff } from '@groundwork/runtime/diff';
 import type { Flow, FlowProblem, RunEvent } from '@groundwork/runtime/schema';
+import type {
+  Comparison,
+  Dataset,
+  DatasetRow,
+  Evaluation,
+  EvaluationEvent,
+  EvaluationProgress,
+  EvaluationRequest,
+  EvaluationResult,
+  EvaluationSummary,
+  Preference,
+  ResultStatus,
+  SideRef,
+} from './evaluation-types.js';
+
+export type * from './evaluation-types.js';
 
 /** What the server says when it refuses a request: a code clients switch on and a message naming the field. */
 export class ApiError extends Error {
@@ -200,7 +216,67 @@ export const api = {
     call<{ runs: RunRecord[] }>('GET', `${path(flow)}/runs?limit=${limit}`).then((body) => body.runs),
   cancelRun: (runId: string) => call<{ run: RunRecord }>('POST', `/api/runs/${runId}/cancel`),
   listModels: () => call<{ device: string; models: { name: string; problem?: string }[] }>('GET', '/api/models'),
+  ...evaluationApi(),
 };
+
+const datasetPath = (dataset: string) => `/api/datasets/${encodeURIComponent(dataset)}`;
+const evaluationPath = (evaluation: string) => `/api/evaluations/${encodeURIComponent(evaluation)}`;
+
+/** `EVALUATION_ID:COMBINATION`, as the compare and preference endpoints name a side. */
+export const sideRefText = (side: SideRef) => `${side.evaluation}:${side.combination}`;
+
+/** Cancel and resume answer the evaluation; accepted bare or wrapped as `{ evaluation }` like the other routes. */
+const unwrapEvaluation = (body: Evaluation | { evaluation: Evaluation }): Evaluation =>
+  'evaluation' in body ? body.evaluation : body;
+
+/** Datasets, evaluations, comparisons and preferences (issue 7). */
+function evaluationApi() {
+  return {
+    listDatasets: () => call<{ datasets: Dataset[] }>('GET', '/api/datasets').then((body) => body.datasets),
+    /** The dataset and one page of its rows. */
+    getDataset: (dataset: string, page: { offset?: number; limit?: number } = {}) =>
+      call<{ dataset: Dataset; rows: DatasetRow[] }>('GET', `${datasetPath(dataset)}${query(page)}`),
+    /** Stores a file's rows as a dataset; the content type names the format (JSONL, CSV or a JSON array). */
+    uploadDataset: (name: string, text: string, contentType: string) =>
+      call<{ dataset: Dataset }>('POST', `/api/datasets${query({ name })}`, text, { 'content-type': contentType }).then(
+        (body) => body.dataset,
+      ),
+    deleteDataset: (dataset: string) => call<void>('DELETE', datasetPath(dataset)),
+    listEvaluations: (filter: { flow?: string; limit?: number } = {}) =>
+      call<{ evaluations: Evaluation[] }>('GET', `/api/evaluations${query(filter)}`).then((body) => body.evaluations),
+    getEvaluation: (evaluation: string) =>
+      call<{ evaluation: Evaluation; summary: EvaluationSummary }>('GET', evaluationPath(evaluation)),
+    /** Creates the evaluation, which starts running at once. */
+    startEvaluation: (request: EvaluationRequest) =>
+      call<{ evaluation: Evaluation }>('POST', '/api/evaluations', request).then((body) => body.evaluation),
+    cancelEvaluation: (evaluation: string) =>
+      call<Evaluation | { evaluation: Evaluation }>('POST', `${evaluationPath(evaluation)}/cancel`).then(
+        unwrapEvaluation,
+      ),
+    /** Goes on with an interrupted, cancelled or failed evaluation; rows already done are not run again. */
+    resumeEvaluation: (evaluation: string) =>
+      call<Evaluation | { evaluation: Evaluation }>('POST', `${evaluationPath(evaluation)}/resume`).then(
+        unwrapEvaluation,
+      ),
+    deleteEvaluation: (evaluation: string) => call<void>('DELETE', evaluationPath(evaluation)),
+    getResults: (
+      evaluation: string,
+      filter: { combination?: number; offset?: number; limit?: number; status?: ResultStatus } = {},
+    ) =>
+      call<{ results: EvaluationResult[]; total: number }>(
+        'GET',
+        `${evaluationPath(evaluation)}/results${query(filter)}`,
+      ),
+    /** The paired comparison of side B against side A on their shared rows (difference = b − a). */
+    compare: (a: SideRef, b: SideRef, metric: string) =>
+      call<Comparison>('GET', `/api/evaluations/compare${query({ a: sideRefText(a), b: sideRefText(b), metric })}`),
+    /** Stores which answer a person prefers for one row of a pair of sides (replacing an earlier choice). */
+    setPreference: (a: SideRef, b: SideRef, row: number, preferred: Preference) =>
+      call<unknown>('PUT', '/api/evaluations/preferences', { a: sideRefText(a), b: sideRefText(b), row, preferred }),
+    clearPreference: (a: SideRef, b: SideRef, row: number) =>
+      call<void>('DELETE', `/api/evaluations/preferences${query({ a: sideRefText(a), b: sideRefText(b), row })}`),
+  };
+}
 
 /**
  * Follows a run's events (SSE) until run-end; `after` resumes after the events already seen. Resolves when the
@@ -223,7 +299,21 @@ export async function followRun(
       `cannot follow run ${runId} (HTTP ${response.status})`,
       undefined,
     );
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  await readEventStream(response.body, (frame) => onEvent(JSON.parse(frame.data) as RunEvent));
+}
+
+/** One message of a server-sent event stream: its `event:` name (empty when it has none) and its `data:`. */
+interface EventFrame {
+  event: string;
+  data: string;
+}
+
+/** Reads an SSE body to its end, calling `onFrame` for every message that carries data. */
+async function readEventStream(
+  body: NonNullable<Response['body']>,
+  onFrame: (frame: EventFrame) => void,
+): Promise<void> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
@@ -231,15 +321,49 @@ export async function followRun(
     buffer += value;
     let boundary = buffer.indexOf('\n\n');
     while (boundary >= 0) {
-      const frame = buffer.slice(0, boundary);
+      const lines = buffer.slice(0, boundary).split('\n');
       buffer = buffer.slice(boundary + 2);
-      const data = frame
-        .split('\n')
+      const data = lines
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trimStart())
         .join('\n');
-      if (data) onEvent(JSON.parse(data) as RunEvent);
+      const event =
+        lines
+          .find((line) => line.startsWith('event:'))
+          ?.slice(6)
+          .trim() ?? '';
+      if (data) onFrame({ event, data });
       boundary = buffer.indexOf('\n\n');
     }
   }
+}
+
+/**
+ * Follows an evaluation's events (SSE: `progress`, `item-end`, `evaluation-end`) until the stream ends; a finished
+ * evaluation answers its end at once. `signal` stops following (the evaluation goes on).
+ */
+export async function followEvaluation(
+  evaluationId: string,
+  onEvent: (event: EvaluationEvent) => void,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const response = await fetch(`${evaluationPath(evaluationId)}/events`, {
+    headers: { accept: 'text/event-stream' },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (response.status === 204 || !response.body) return;
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      'http-error',
+      `cannot follow evaluation ${evaluationId} (HTTP ${response.status})`,
+      undefined,
+    );
+  await readEventStream(response.body, (frame) => {
+    const data = JSON.parse(frame.data) as Record<string, unknown>;
+    // The event name says what it is; a message without one may say it in its data instead.
+    const type = frame.event || (typeof data.type === 'string' ? data.type : '');
+    if (type === 'progress') onEvent({ type, progress: (data.progress ?? data) as EvaluationProgress });
+    else if (type === 'item-end' || type === 'evaluation-end') onEvent({ ...data, type } as EvaluationEvent);
+  });
 }

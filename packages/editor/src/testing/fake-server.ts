@@ -12,6 +12,7 @@ export interface FakeRequest {
   query: URLSearchParams;
   body: unknown;
   params: Record<string, string>;
+  headers: Headers;
 }
 
 /** A handler answers with a Response, or `{ status, body }` sent as JSON. */
@@ -56,19 +57,21 @@ export function fakeServer(): FakeServer {
       const url = new URL(String(input), 'http://localhost');
       const method = (init.method ?? 'GET').toUpperCase();
       const text = typeof init.body === 'string' ? init.body : undefined;
+      const headers = new Headers(init.headers);
       let body: unknown = text;
-      if (text !== undefined && new Headers(init.headers).get('content-type')?.includes('json'))
+      // JSON bodies are parsed; JSON Lines (`application/x-ndjson`) stay text, as the server reads them line by line.
+      if (text !== undefined && /^application\/([\w.-]+\+)?json\b/.test(headers.get('content-type') ?? ''))
         body = JSON.parse(text);
       for (const route of routes) {
         const match = route.method === method ? route.pattern.exec(url.pathname) : null;
         if (!match) continue;
         const params = Object.fromEntries(route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1]!)]));
-        const request: FakeRequest = { method, path: url.pathname, query: url.searchParams, body, params };
+        const request: FakeRequest = { method, path: url.pathname, query: url.searchParams, body, params, headers };
         requests.push(request);
         const reply = await route.handler(request);
         return reply instanceof Response ? reply : json(reply.status ?? 200, reply.body);
       }
-      requests.push({ method, path: url.pathname, query: url.searchParams, body, params: {} });
+      requests.push({ method, path: url.pathname, query: url.searchParams, body, params: {}, headers });
       return apiError(404, 'not-found', `no route for ${method} ${url.pathname}`);
     }) as typeof fetch,
   };
@@ -106,6 +109,26 @@ export function eventStream(): { response: Response; push(event: RunEvent): void
     response: new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
     push(event) {
       controller.enqueue(encoder.encode(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+    },
+    end() {
+      controller.close();
+    },
+  };
+}
+
+/** An event stream of named events (`event: NAME`), as the evaluation stream sends them, fed by the test. */
+export function namedEventStream(): { response: Response; push(event: string, data: unknown): void; end(): void } {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    start(start) {
+      controller = start;
+    },
+  });
+  return {
+    response: new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    push(event, data) {
+      controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
     },
     end() {
       controller.close();
