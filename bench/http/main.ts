@@ -6,12 +6,12 @@
 // The load generator shares the machine's cores with the server, so it lowers its own priority once the server is
 // up, standing in for clients on other machines.
 // Usage: npm run bench:http [-- --calls 200 --tokens 48 --seconds 10 --rounds 3]   (after tsc -b)
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, setPriority } from 'node:os';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { ROOT, request, STORIES_260K, startServer } from '../../tests/http/server-process.js';
+import { environment } from '../environment.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -106,13 +106,8 @@ try {
   const bursts: Measured[] = [];
   for (let i = 0; i < rounds; i++) bursts.push(await burst(server.url));
   bursts.sort((a, b) => a.loop.max - b.loop.max);
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {}
-  console.log(
-    `HTTP load — ${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model}, ${cpus().length} cores, Node ${process.version}, commit ${commit}`,
-  );
+  const env = environment(ROOT);
+  console.log(`HTTP load — ${env.date}, ${env.machine}, Node ${env.node}, commit ${env.commit}`);
   console.log(
     `POST /api/v1/flows/story/run on stories260K (${maxTokens} tokens each, CPU), ${calls} calls in flight\n`,
   );

@@ -2,12 +2,11 @@
 // (@ironclad/rivet-core), in one process, one after the other per workload. Prints a Markdown table (µs per node,
 // ratio) and, with --out FILE, writes the rows as JSON.
 // Usage: npm run bench:orchestration [-- --out bench/results/orchestration.json] [-- --quick]
-import { execFileSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { environment } from '../environment.js';
 import { buildGroundworkWorkload, GROUNDWORK_INPUT } from './groundwork-workloads.js';
 import { type Measurement, measure } from './measure.js';
 import { buildRivetWorkload, RIVET_INPUT, type WorkloadShape } from './rivet-workloads.js';
@@ -78,21 +77,6 @@ function table(rows: Row[]): string {
     );
   }
   return lines.join('\n');
-}
-
-function environment(): Record<string, string> {
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    if (execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim())
-      commit += ' (with uncommitted changes)';
-  } catch {}
-  return {
-    date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`,
-    node: process.version,
-    commit,
-  };
 }
 
 // Rivet resolves inputs by recursing through every upstream node, so its chain of 1000 overflows the main thread's
