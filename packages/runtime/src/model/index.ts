@@ -3,6 +3,7 @@
 export * from './backend.js';
 export * from './folder/index.js';
 export * from './hub/index.js';
+export * from './nli/index.js';
 export {
   type DeviceRequest,
   describeProviderChoice,
