@@ -1,6 +1,8 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { Canvas } from '../canvas/Canvas.js';
+import { EvaluationsPage } from '../evaluations/EvaluationsPage.js';
+import { isEvaluationHash, parseRoute, useLocationHash } from '../evaluations/route.js';
 import { HistoryPanel } from '../history/HistoryPanel.js';
 import { Inspector } from '../inspector/Inspector.js';
 import { Palette } from '../palette/Palette.js';
@@ -12,11 +14,16 @@ type SideTab = 'inspect' | 'run' | 'history';
 
 const PANELS = { inspect: Inspector, run: RunPanel, history: HistoryPanel };
 
-/** The editor: toolbar on top, the palette, the canvas, and the inspector, run panel or history on the right. */
+/**
+ * The editor: toolbar on top, the palette, the canvas, and the inspector, run panel or history on the right; or, at
+ * `#/evaluations...`, the evaluation pages (the flow being edited stays in the store meanwhile).
+ */
 export function App() {
   const [tab, setTab] = useState<SideTab>('inspect');
+  const hash = useLocationHash();
   useLeaveGuard();
   const Panel = PANELS[tab];
+  if (isEvaluationHash(hash)) return <EvaluationsPage route={parseRoute(hash)} />;
   return (
     <ReactFlowProvider>
       <div className="app">

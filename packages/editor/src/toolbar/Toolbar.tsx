@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type FlowSummary } from '../api/client.js';
+import { MainNav } from '../app/MainNav.js';
 import { StatusBanner } from '../app/StatusBanner.js';
 import { emptyFlow, isDirty, useEditor } from '../state/editor-store.js';
 import { ConfirmDiscardDialog, Dialog } from './Dialog.js';
@@ -81,6 +82,7 @@ export function Toolbar(props: { onRun(): void }) {
   return (
     <header className="toolbar">
       <span className="app-name">Groundwork</span>
+      <MainNav current="editor" />
       <span className="doc">
         <FlowName />
         {dirty && (
