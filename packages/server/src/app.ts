@@ -4,6 +4,9 @@ import { defaultRegistry, type NodeTypeRegistry } from '@groundwork/runtime';
 import express, { type Express } from 'express';
 import { type Logger, pino } from 'pino';
 import type { AppContext } from './context.js';
+import { datasetsRouter } from './datasets/datasets.routes.js';
+import { DEFAULT_DATASET_BODY_LIMIT } from './datasets/datasets.schemas.js';
+import { DatasetService } from './datasets/datasets.service.js';
 import type { Database } from './db/connection.js';
 import { FlowsRepository } from './flows/flows.repository.js';
 import { flowsRouter } from './flows/flows.routes.js';
@@ -30,6 +33,8 @@ export interface AppOptions {
   log?: Logger;
   /** Largest request body in bytes (1 MB by default). */
   bodyLimit?: number;
+  /** Largest dataset upload in bytes (50 MB by default). */
+  datasetBodyLimit?: number;
   /** The built editor (packages/editor/dist), served at `/` when present. */
   editorDirectory?: string;
 }
@@ -50,15 +55,25 @@ export function createApp(options: AppOptions): App {
     registry: options.registry ?? defaultRegistry(),
     flows: new FlowsRepository(options.db),
     models: options.models,
-    config: { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT },
+    config: {
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      datasetBodyLimit: options.datasetBodyLimit ?? DEFAULT_DATASET_BODY_LIMIT,
+    },
   };
   const runs = new RunService(base);
-  const context: AppContext = { ...base, runs, keys: new KeyService(options.db) };
+  const context: AppContext = {
+    ...base,
+    runs,
+    keys: new KeyService(options.db),
+    datasets: new DatasetService(options.db),
+  };
   const interrupted = runs.markInterrupted();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'runs left running by a stopped server were marked interrupted');
 
   const app = express();
   app.disable('x-powered-by');
+  // Dataset uploads read their body as text under their own limit, before the JSON parser would take a JSON one.
+  app.use('/api', datasetsRouter(context));
   app.use(['/api', '/v1'], express.json({ limit: context.config.bodyLimit }));
   app.use('/api', healthRouter(context), nodeTypesRouter(context.registry), openapiRouter(context));
   app.use('/api', flowsRouter(context), runsRouter(context), modelsRouter(context));

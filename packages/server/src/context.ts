@@ -1,5 +1,6 @@
 import type { NodeTypeRegistry } from '@groundwork/runtime';
 import type { Logger } from 'pino';
+import type { DatasetService } from './datasets/datasets.service.js';
 import type { Database } from './db/connection.js';
 import type { FlowsRepository } from './flows/flows.repository.js';
 import type { KeyService } from './keys/keys.service.js';
@@ -14,9 +15,12 @@ export interface AppContext {
   flows: FlowsRepository;
   runs: RunService;
   keys: KeyService;
+  datasets: DatasetService;
   models: ModelHost;
   config: {
     /** Largest request body, in bytes. */
     bodyLimit: number;
+    /** Largest dataset upload (`POST /api/datasets`), in bytes; DEFAULT_DATASET_BODY_LIMIT when not given. */
+    datasetBodyLimit?: number;
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datasetOperations } from '../datasets/datasets.operations.js';
 import * as diffs from '../flows/diff.schemas.js';
 import * as flows from '../flows/flows.schemas.js';
 import { modelsResponseSchema } from '../models/models.routes.js';
@@ -335,4 +336,5 @@ export const OPERATIONS: Operation[] = [
       404: openaiError('No such model.'),
     },
   },
+  ...datasetOperations(error),
 ];
