@@ -8,6 +8,8 @@ import { datasetsRouter } from './datasets/datasets.routes.js';
 import { DEFAULT_DATASET_BODY_LIMIT } from './datasets/datasets.schemas.js';
 import { DatasetService } from './datasets/datasets.service.js';
 import type { Database } from './db/connection.js';
+import { evaluationsRouter } from './evaluations/evaluations.routes.js';
+import { EvaluationService } from './evaluations/evaluations.service.js';
 import { FlowsRepository } from './flows/flows.repository.js';
 import { flowsRouter } from './flows/flows.routes.js';
 import { healthRouter } from './health/health.routes.js';
@@ -61,14 +63,12 @@ export function createApp(options: AppOptions): App {
     },
   };
   const runs = new RunService(base);
-  const context: AppContext = {
-    ...base,
-    runs,
-    keys: new KeyService(options.db),
-    datasets: new DatasetService(options.db),
-  };
+  const services = { ...base, runs, keys: new KeyService(options.db), datasets: new DatasetService(options.db) };
+  const context: AppContext = { ...services, evaluations: new EvaluationService(services) };
   const interrupted = runs.markInterrupted();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'runs left running by a stopped server were marked interrupted');
+  const stopped = context.evaluations.markInterrupted();
+  if (stopped > 0) log.warn({ evaluations: stopped }, 'evaluations left running were marked interrupted (resumable)');
 
   const app = express();
   app.disable('x-powered-by');
@@ -76,7 +76,7 @@ export function createApp(options: AppOptions): App {
   app.use('/api', datasetsRouter(context));
   app.use(['/api', '/v1'], express.json({ limit: context.config.bodyLimit }));
   app.use('/api', healthRouter(context), nodeTypesRouter(context.registry), openapiRouter(context));
-  app.use('/api', flowsRouter(context), runsRouter(context), modelsRouter(context));
+  app.use('/api', flowsRouter(context), runsRouter(context), modelsRouter(context), evaluationsRouter(context));
   app.use('/api/v1', requireApiKey(context), publishedRouter(context));
   app.use('/v1', requireApiKey(context), openaiRouter(context));
   app.use(['/api', '/v1'], notFoundHandler);
@@ -93,6 +93,8 @@ export function createApp(options: AppOptions): App {
     app,
     context,
     async close() {
+      // Evaluations first: they stop their items' runs themselves, leaving those items pending to resume.
+      await context.evaluations.close();
       await runs.close();
       await options.models.close();
     },

@@ -2,6 +2,7 @@ import type { NodeTypeRegistry } from '@groundwork/runtime';
 import type { Logger } from 'pino';
 import type { DatasetService } from './datasets/datasets.service.js';
 import type { Database } from './db/connection.js';
+import type { EvaluationService } from './evaluations/evaluations.service.js';
 import type { FlowsRepository } from './flows/flows.repository.js';
 import type { KeyService } from './keys/keys.service.js';
 import type { ModelHost } from './models/model-host.js';
@@ -14,6 +15,7 @@ export interface AppContext {
   registry: NodeTypeRegistry;
   flows: FlowsRepository;
   runs: RunService;
+  evaluations: EvaluationService;
   keys: KeyService;
   datasets: DatasetService;
   models: ModelHost;

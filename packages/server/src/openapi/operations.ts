@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { datasetOperations } from '../datasets/datasets.operations.js';
+import { EVALUATION_OPERATIONS } from '../evaluations/evaluations.openapi.js';
 import * as diffs from '../flows/diff.schemas.js';
 import * as flows from '../flows/flows.schemas.js';
 import { modelsResponseSchema } from '../models/models.routes.js';
@@ -337,4 +338,5 @@ export const OPERATIONS: Operation[] = [
     },
   },
   ...datasetOperations(error),
+  ...EVALUATION_OPERATIONS,
 ];

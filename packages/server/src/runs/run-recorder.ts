@@ -22,11 +22,14 @@ export class RunRecorder {
   constructor(
     readonly runId: string,
     private readonly writer: RecordWriter,
+    /** Whether `node-token` events go to the event log (the node records hold the text either way). */
+    private readonly storeTokens = true,
   ) {}
 
   /** Takes an event; for the run's end, resolves once the run is written in full. */
   record(event: RunEvent, stored: StoredEvent): Promise<void> | undefined {
     if (this.lost) return event.type === 'run-end' ? Promise.resolve() : undefined;
+    if (event.type === 'node-token' && !this.storeTokens) return undefined;
     this.pending.push(stored);
     this.apply(event);
     if (event.type === 'run-end') return this.writer.finish(this, event);

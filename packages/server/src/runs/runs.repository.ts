@@ -5,8 +5,8 @@ import type { SubflowVersions } from '../flows/flow-references.js';
 
 export type RunStatusValue = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 export type NodeStatusValue = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
-/** Where a run came from: the management API, a published endpoint, or a replay of another run. */
-export type RunSource = 'api' | 'published' | 'replay';
+/** Where a run came from: the management API, a published endpoint, a replay of another run, an evaluation item. */
+export type RunSource = 'api' | 'published' | 'replay' | 'evaluation';
 
 /** One node of a run (one per scope: map items and sub-flows have their own), as it stands. */
 export interface RunNodeRecord {

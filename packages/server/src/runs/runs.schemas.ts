@@ -94,7 +94,7 @@ export const runSummarySchema = z.object({
   flowName: z.string(),
   flowVersion: z.number().int(),
   status: z.enum(RUN_STATUSES),
-  source: z.string().describe('api, published, replay'),
+  source: z.string().describe('api, published, replay, evaluation'),
   inputs: z.record(z.string(), z.unknown()),
   variants: z.record(z.string(), z.string()),
   seed: z

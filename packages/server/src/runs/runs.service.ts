@@ -40,9 +40,14 @@ export interface StartRun {
   subflows?: SubflowVersions;
   concurrency?: number;
   source: RunSource;
+  /**
+   * Whether the run's `node-token` events are written to its event log (true by default). Evaluations leave them
+   * out: an evaluation runs thousands of items, and node-end events already hold each node's text.
+   */
+  storeTokens?: boolean;
 }
 
-type ServiceContext = Omit<AppContext, 'runs' | 'keys'>;
+type ServiceContext = Omit<AppContext, 'runs' | 'keys' | 'datasets' | 'evaluations'>;
 
 /**
  * Runs stored flow versions, records them (run row, node records, event log) and keeps the runs in progress in
@@ -95,7 +100,7 @@ export class RunService {
     });
     const live = new LiveRun(id);
     this.live.set(id, live);
-    void this.execute(live, compiled, checked, seed, request.concurrency);
+    void this.execute(live, compiled, checked, seed, request.concurrency, request.storeTokens ?? true);
     return live;
   }
 
@@ -225,8 +230,9 @@ export class RunService {
     checked: CheckedRequest,
     seed: number,
     concurrency: number | undefined,
+    storeTokens: boolean,
   ): Promise<void> {
-    const recorder = new RunRecorder(live.id, this.writer);
+    const recorder = new RunRecorder(live.id, this.writer, storeTokens);
     try {
       await runFlow(compiled, {
         inputs: checked.inputs,
