@@ -8,6 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
+import type { Dataset, DatasetRowView } from './datasets.schemas.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; issues: { path: string; line?: number; message: string }[] };
+}
+interface DatasetBody {
+  dataset: Dataset;
+}
+interface RowsBody {
+  dataset: Dataset;
+  rows: DatasetRowView[];
+}
+
+/** A response's JSON body, typed as the test expects it. */
+const read = async <T>(response: Response | Promise<Response>): Promise<T> => (await (await response).json()) as T;
 
 const JSONL = [
   '{"question":"Where is the Eiffel Tower?","context":"It is in Paris.","reference":"Paris"}',
@@ -29,7 +44,7 @@ describe('the datasets API', () => {
       body,
     });
   const storedRows = () => (db.prepare('SELECT count(*) AS n FROM dataset_rows').get() as { n: number }).n;
-  const listed = async () => ((await (await fetch(`${test.url}/api/datasets`)).json()) as { datasets: unknown[] }).datasets;
+  const listed = async () => (await read<{ datasets: Dataset[] }>(fetch(`${test.url}/api/datasets`))).datasets;
 
   beforeAll(async () => {
     db = openDatabase(join(mkdtempSync(join(tmpdir(), 'groundwork-datasets-')), 'groundwork.db'));
@@ -41,7 +56,7 @@ describe('the datasets API', () => {
   it('imports a JSONL file, lists it and pages through its rows', async () => {
     const response = await upload('eiffel', JSONL, 'application/x-ndjson');
     expect(response.status).toBe(201);
-    const { dataset } = await response.json();
+    const { dataset } = await read<DatasetBody>(response);
     expect(dataset).toMatchObject({
       name: 'eiffel',
       format: 'jsonl',
@@ -52,7 +67,7 @@ describe('the datasets API', () => {
     expect(dataset.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     expect(await listed()).toContainEqual(dataset);
-    const page = await (await fetch(`${test.url}/api/datasets/eiffel?offset=1&limit=1`)).json();
+    const page = await read<RowsBody>(fetch(`${test.url}/api/datasets/eiffel?offset=1&limit=1`));
     expect(page.dataset).toEqual(dataset);
     expect(page.rows).toEqual([
       {
@@ -60,17 +75,17 @@ describe('the datasets API', () => {
         values: { question: 'How tall is it?', context: 'It is 330 metres tall.', reference: '330 metres' },
       },
     ]);
-    const byId = await (await fetch(`${test.url}/api/datasets/${dataset.id}`)).json();
-    expect(byId.rows.map((row: { index: number }) => row.index)).toEqual([0, 1, 2]);
+    const byId = await read<RowsBody>(fetch(`${test.url}/api/datasets/${dataset.id}`));
+    expect(byId.rows.map((row) => row.index)).toEqual([0, 1, 2]);
   });
 
   it('imports CSV (application/jsonl too), keeping quoted commas and values as text', async () => {
     const response = await upload('designers', CSV, 'text/csv; charset=utf-8');
     expect(response.status).toBe(201);
-    const { dataset } = await response.json();
+    const { dataset } = await read<DatasetBody>(response);
     expect(dataset).toMatchObject({ format: 'csv', columns: ['question', 'context'], rowCount: 2 });
-    const { rows } = await (await fetch(`${test.url}/api/datasets/designers`)).json();
-    expect(rows[0].values).toEqual({ question: 'Who designed it?', context: "Gustave Eiffel's company, in 1887." });
+    const { rows } = await read<RowsBody>(fetch(`${test.url}/api/datasets/designers`));
+    expect(rows[0]!.values).toEqual({ question: 'Who designed it?', context: "Gustave Eiffel's company, in 1887." });
     expect((await upload('jsonl-type', '{"a":1}', 'application/jsonl')).status).toBe(201);
   });
 
@@ -80,7 +95,7 @@ describe('the datasets API', () => {
     expect(body.length).toBeGreaterThan(1024 * 1024);
     const response = await upload('large', body, 'application/json');
     expect(response.status).toBe(201);
-    expect((await response.json()).dataset).toMatchObject({ format: 'json', rowCount: 6000 });
+    expect((await read<DatasetBody>(response)).dataset).toMatchObject({ format: 'json', rowCount: 6000 });
   });
 
   it('refuses a malformed file naming every bad line, and stores nothing of it', async () => {
@@ -90,7 +105,7 @@ describe('the datasets API', () => {
     );
     const response = await upload('broken', body, 'application/x-ndjson');
     expect(response.status).toBe(400);
-    const { error } = await response.json();
+    const { error } = await read<ErrorBody>(response);
     expect(error.code).toBe('invalid-request');
     expect(error.message).toMatch(/^the dataset cannot be imported: line 2: not valid JSON.*and 2 more bad lines/);
     expect(error.issues).toEqual([
@@ -103,41 +118,41 @@ describe('the datasets API', () => {
 
     const ragged = await upload('ragged', 'a,b\n1,2\n3\n4,5,6\n', 'text/csv');
     expect(ragged.status).toBe(400);
-    expect((await ragged.json()).error.issues.map((issue: { line: number }) => issue.line)).toEqual([3, 4]);
+    expect((await read<ErrorBody>(ragged)).error.issues.map((issue) => issue.line)).toEqual([3, 4]);
     expect({ datasets: (await listed()).length, rows: storedRows() }).toEqual(before);
   });
 
   it('refuses a name in use with 409, keeping the dataset there', async () => {
-    const before = await (await fetch(`${test.url}/api/datasets/eiffel`)).json();
+    const before = await read<RowsBody>(fetch(`${test.url}/api/datasets/eiffel`));
     const response = await upload('eiffel', '{"other":1}', 'application/x-ndjson');
     expect(response.status).toBe(409);
-    expect((await response.json()).error.message).toContain('a dataset named "eiffel" already exists');
-    expect(await (await fetch(`${test.url}/api/datasets/eiffel`)).json()).toEqual(before);
+    expect((await read<ErrorBody>(response)).error.message).toContain('a dataset named "eiffel" already exists');
+    expect(await read<RowsBody>(fetch(`${test.url}/api/datasets/eiffel`))).toEqual(before);
   });
 
   it('names what is wrong with the request itself', async () => {
     const bad = await upload('no spaces allowed', JSONL, 'application/x-ndjson');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.issues[0].path).toBe('query.name');
+    expect((await read<ErrorBody>(bad)).error.issues[0]!.path).toBe('query.name');
     const unnamed = await fetch(`${test.url}/api/datasets`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
       body: JSONL,
     });
-    expect((await unnamed.json()).error.issues[0].path).toBe('query.name');
+    expect((await read<ErrorBody>(unnamed)).error.issues[0]!.path).toBe('query.name');
     const wrongType = await upload('plain', JSONL, 'text/plain');
     expect(wrongType.status).toBe(415);
-    expect((await wrongType.json()).error.message).toContain('application/x-ndjson');
+    expect((await read<ErrorBody>(wrongType)).error.message).toContain('application/x-ndjson');
     const empty = await upload('empty', '', 'application/x-ndjson');
     expect(empty.status).toBe(400);
-    expect((await empty.json()).error.issues[0].path).toBe('body');
+    expect((await read<ErrorBody>(empty)).error.issues[0]!.path).toBe('body');
     const paging = await fetch(`${test.url}/api/datasets/eiffel?limit=0`);
     expect(paging.status).toBe(400);
-    expect((await paging.json()).error.issues[0].path).toBe('query.limit');
+    expect((await read<ErrorBody>(paging)).error.issues[0]!.path).toBe('query.limit');
   });
 
   it('deletes a dataset with its rows, and answers 404 for one it does not know', async () => {
-    const { dataset } = await (await upload('to-delete', JSONL, 'application/x-ndjson')).json();
+    const { dataset } = await read<DatasetBody>(upload('to-delete', JSONL, 'application/x-ndjson'));
     const rowsBefore = storedRows();
     const response = await fetch(`${test.url}/api/datasets/to-delete`, { method: 'DELETE' });
     expect(response.status).toBe(204);
@@ -147,7 +162,7 @@ describe('the datasets API', () => {
     for (const method of ['GET', 'DELETE']) {
       const missing = await fetch(`${test.url}/api/datasets/to-delete`, { method });
       expect(missing.status).toBe(404);
-      expect((await missing.json()).error).toMatchObject({
+      expect((await read<ErrorBody>(missing)).error).toMatchObject({
         code: 'not-found',
         message: 'dataset "to-delete" was not found',
       });
@@ -155,9 +170,11 @@ describe('the datasets API', () => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const document = await (await fetch(`${test.url}/api/openapi.json`)).json();
+    const document = await read<{ paths: Record<string, Record<string, { requestBody: { content: object } }>> }>(
+      fetch(`${test.url}/api/openapi.json`),
+    );
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/datasets', '/api/datasets/{dataset}']));
-    expect(document.paths['/api/datasets'].post.requestBody.content).toHaveProperty('text/csv');
+    expect(document.paths['/api/datasets']!.post!.requestBody.content).toHaveProperty('text/csv');
   });
 });
 
@@ -165,7 +182,12 @@ describe('the dataset upload limit', () => {
   it('refuses a file over the configured limit with 413', async () => {
     const app = createApp({
       db: openDatabase(':memory:'),
-      models: { device: 'cpu', list: async () => [], close: async () => {}, provider: new ScriptedModel('t', () => '') },
+      models: {
+        device: 'cpu',
+        list: async () => [],
+        close: async () => {},
+        provider: new ScriptedModel('t', () => ''),
+      },
       datasetBodyLimit: 100,
     });
     const server = app.app.listen(0, '127.0.0.1');
@@ -178,7 +200,7 @@ describe('the dataset upload limit', () => {
         body: `{"text":"${'x'.repeat(200)}"}`,
       });
       expect(response.status).toBe(413);
-      expect((await response.json()).error.code).toBe('payload-too-large');
+      expect((await read<ErrorBody>(response)).error.code).toBe('payload-too-large');
       expect(app.context.datasets.list()).toEqual([]);
     } finally {
       server.closeAllConnections();
