@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { wantsColor } from './color.js';
+import { datasetsCommand } from './datasets-command.js';
 import { diffCommand } from './diff-command.js';
 import { historyCommand } from './history-command.js';
 import { keysCommand } from './keys-command.js';
@@ -76,6 +77,7 @@ export function createProgram(context: CliContext = createContext()): Command {
     modelsCommand(context),
     serveCommand(context),
     keysCommand(context),
+    datasetsCommand(context),
   ];
   // addCommand, unlike program.command(), does not pass on the output and exit settings above.
   for (const command of commands) program.addCommand(inheritSettings(program, command));
