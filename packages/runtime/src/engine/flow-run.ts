@@ -1,3 +1,4 @@
+import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import { NodeError, type NodeResult, type SubflowRunOptions } from '../node-types/node-type.js';
 import type { RunErrorInfo, RunStatus } from '../schema/events.js';
@@ -16,6 +17,7 @@ export interface FlowRunOptions {
   inputs: Record<string, unknown>;
   variants: Readonly<Record<string, string>>;
   models: ModelProvider | undefined;
+  scorers: ScorerResolver | undefined;
   concurrency: number;
   signal: AbortSignal | undefined;
   /** Set on sub-runs: names them in events. */
@@ -67,6 +69,10 @@ export class FlowRun implements AttemptHost {
 
   get models(): ModelProvider | undefined {
     return this.options.models;
+  }
+
+  get scorers(): ScorerResolver | undefined {
+    return this.options.scorers;
   }
 
   seedFor(nodeId: string): number {

@@ -1,3 +1,4 @@
+import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import type { ExecuteContext, SubflowRunOptions } from '../node-types/node-type.js';
 import type { RunErrorInfo } from '../schema/events.js';
@@ -8,6 +9,7 @@ import type { CompiledNode } from './compile.js';
 export interface AttemptHost {
   readonly flowInputs: Readonly<Record<string, unknown>>;
   readonly models: ModelProvider | undefined;
+  readonly scorers: ScorerResolver | undefined;
   /** The seed of a node of this run (the same for every attempt, so a retry samples as the first try did). */
   seedFor(nodeId: string): number;
   /** The reason the run stopped, once it has; an attempt created afterwards starts aborted. */
@@ -50,6 +52,10 @@ export class NodeAttempt implements ExecuteContext<unknown> {
 
   get models(): ModelProvider | undefined {
     return this.host.models;
+  }
+
+  get scorers(): ScorerResolver | undefined {
+    return this.host.scorers;
   }
 
   get seed(): number {

@@ -1,3 +1,4 @@
+import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import type { RunErrorInfo, RunStatus } from '../schema/events.js';
 import type { CompiledFlow } from './compile.js';
@@ -14,6 +15,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: EventListener;
   models?: ModelProvider;
+  /** Groundedness scorers beyond the default one (llm, nli) for `groundedness` nodes; hosts with models give them. */
+  scorers?: ScorerResolver;
   /** Nodes in flight at once, in the run and separately in each sub-run. */
   concurrency?: number;
   runId?: string;
@@ -54,6 +57,7 @@ export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Pro
     inputs,
     variants,
     models: options.models,
+    scorers: options.scorers,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     signal: options.signal,
     scope: undefined,

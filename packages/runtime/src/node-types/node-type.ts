@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import type { TokenUsage } from '../schema/events.js';
 import type { FlowDefinition, FlowInput, FlowOutput, FlowReference, InlineFlow } from '../schema/flow.js';
@@ -63,6 +64,8 @@ export interface ExecuteContext<Config> {
   readonly subflow: FlowDefinition | undefined;
   /** The language models this run may use; undefined when the host provides none. */
   readonly models: ModelProvider | undefined;
+  /** Groundedness scorers other than the default one (llm, nli), when the host provides them. */
+  readonly scorers: ScorerResolver | undefined;
   /**
    * This node's seed in this run, derived from the run's seed and where the node runs: sampling with it makes a run
    * reproducible (a replay with the same run seed samples the same tokens).

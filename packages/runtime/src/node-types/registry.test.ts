@@ -39,6 +39,7 @@ const SAMPLE_CONFIGS: Record<string, Record<string, unknown>> = {
   collect: {},
   map: { flow: inlineFlow({ inputs: { item: { type: 'text' } }, nodes: [] }) },
   transform: { expression: 'text | upper' },
+  groundedness: {},
   subflow: { flow: { ref: 'other.flow.yaml' } },
 };
 
@@ -101,7 +102,7 @@ describe('NodeTypeRegistry', () => {
 describe('the built-in registry', () => {
   const registry = createBuiltinRegistry();
 
-  it('holds the 11 built-in types in palette order', () => {
+  it('holds the 12 built-in types in palette order', () => {
     expect(registry.names()).toEqual([
       'input',
       'output',
@@ -113,6 +114,7 @@ describe('the built-in registry', () => {
       'collect',
       'map',
       'transform',
+      'groundedness',
       'subflow',
     ]);
     expect(registry.list()).toEqual([...BUILTIN_NODE_TYPES]);

@@ -1,6 +1,7 @@
 import type { AnyNodeType } from '../node-type.js';
 import { collectNode } from './collect.js';
 import { conditionNode } from './condition.js';
+import { groundednessNode } from './groundedness.js';
 import { inputNode } from './input.js';
 import { llmNode } from './llm.js';
 import { mapNode } from './map.js';
@@ -14,6 +15,7 @@ import { transformNode } from './transform.js';
 export {
   collectNode,
   conditionNode,
+  groundednessNode,
   inputNode,
   llmNode,
   mapNode,
@@ -37,5 +39,6 @@ export const BUILTIN_NODE_TYPES: readonly AnyNodeType[] = [
   collectNode,
   mapNode,
   transformNode,
+  groundednessNode,
   subflowNode,
 ];
