@@ -8,6 +8,7 @@ import {
 } from '@groundwork/runtime';
 import type { AppContext } from '../context.js';
 import type { SubflowVersions } from '../flows/flow-references.js';
+import { resolveScorer } from '../groundedness/scorers.js';
 import { HttpError } from '../http/http-error.js';
 import { newId, now } from '../ids.js';
 import { CompiledFlows } from './compiled-flows.js';
@@ -240,6 +241,7 @@ export class RunService {
         seed,
         signal: live.controller.signal,
         models: this.context.models.provider,
+        scorers: (request) => resolveScorer(this.context.models, request),
         runId: live.id,
         ...(concurrency === undefined ? {} : { concurrency }),
         onEvent: (event) => this.onEvent(live, recorder, event),
