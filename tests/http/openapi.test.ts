@@ -33,6 +33,21 @@ const ROUTES = [
   'GET /api/models',
   'GET /v1/models',
   'POST /v1/chat/completions',
+  'POST /api/datasets',
+  'GET /api/datasets',
+  'GET /api/datasets/{dataset}',
+  'DELETE /api/datasets/{dataset}',
+  'POST /api/evaluations',
+  'GET /api/evaluations',
+  'GET /api/evaluations/compare',
+  'GET /api/evaluations/{id}',
+  'DELETE /api/evaluations/{id}',
+  'GET /api/evaluations/{id}/events',
+  'GET /api/evaluations/{id}/results',
+  'POST /api/evaluations/{id}/cancel',
+  'POST /api/evaluations/{id}/resume',
+  'PUT /api/evaluations/preferences',
+  'DELETE /api/evaluations/preferences',
 ];
 
 describe('GET /api/openapi.json', () => {

@@ -18,7 +18,20 @@ describe('migrations', () => {
     const tables = (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
     ).map((t) => t.name);
-    expect(tables).toEqual(['api_keys', 'flow_labels', 'flow_versions', 'flows', 'run_events', 'run_nodes', 'runs']);
+    expect(tables).toEqual([
+      'api_keys',
+      'dataset_rows',
+      'datasets',
+      'evaluation_items',
+      'evaluation_preferences',
+      'evaluations',
+      'flow_labels',
+      'flow_versions',
+      'flows',
+      'run_events',
+      'run_nodes',
+      'runs',
+    ]);
     db.close();
   });
 
