@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { wantsColor } from './color.js';
 import { datasetsCommand } from './datasets-command.js';
 import { diffCommand } from './diff-command.js';
+import { evalCommand } from './eval-command.js';
+import { groundednessCommand } from './groundedness-command.js';
 import { historyCommand } from './history-command.js';
 import { keysCommand } from './keys-command.js';
 import { modelsCommand } from './models-command.js';
@@ -78,6 +80,8 @@ export function createProgram(context: CliContext = createContext()): Command {
     serveCommand(context),
     keysCommand(context),
     datasetsCommand(context),
+    evalCommand(context),
+    groundednessCommand(context),
   ];
   // addCommand, unlike program.command(), does not pass on the output and exit settings above.
   for (const command of commands) program.addCommand(inheritSettings(program, command));
