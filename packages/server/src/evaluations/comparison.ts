@@ -2,8 +2,9 @@ import { bootstrapMean, METRICS, pairedComparison } from '@groundwork/runtime/ev
 import { HttpError } from '../http/http-error.js';
 import { now } from '../ids.js';
 import { requireSameDataset, resolveSide, type Side } from './evaluation-sides.js';
-import type { EvaluationsRepository, SidePreference } from './evaluations.repository.js';
+import type { EvaluationsRepository } from './evaluations.repository.js';
 import type { Comparison } from './evaluations.schemas.js';
+import { PreferencesRepository, type SidePreference } from './preferences.repository.js';
 
 /**
  * Paired comparisons between two sides (a combination of an evaluation each, over the same dataset): per row the
@@ -11,7 +12,11 @@ import type { Comparison } from './evaluations.schemas.js';
  * for b in the metric's direction; and the preferences people stored per row.
  */
 export class Comparisons {
-  constructor(private readonly repository: EvaluationsRepository) {}
+  private readonly preferences: PreferencesRepository;
+
+  constructor(private readonly repository: EvaluationsRepository) {
+    this.preferences = new PreferencesRepository(repository.db);
+  }
 
   compare(query: { a: string; b: string; metric?: string | undefined }): Comparison {
     const a = resolveSide(this.repository, query.a, 'query.a');
@@ -21,7 +26,7 @@ export class Comparisons {
     const higherIsBetter = METRICS[metric]?.higherIsBetter ?? true;
     const valuesA = this.repository.metricValues(a.evaluation.id, a.combination.index, metric);
     const valuesB = this.repository.metricValues(b.evaluation.id, b.combination.index, metric);
-    const preferences = this.repository.preferences(sidePair(a, b));
+    const preferences = this.preferences.between(sidePair(a, b));
     const rowCount = Math.max(rowsOf(a), rowsOf(b));
     const rows: Comparison['rows'] = [];
     const columnA: (number | null)[] = [];
@@ -66,13 +71,13 @@ export class Comparisons {
   /** Stores (or replaces) which side a person preferred on a row. */
   setPreference(body: { a: string; b: string; row: number; preferred: 'a' | 'b' | 'tie' }) {
     const pair = this.pairAt(body);
-    this.repository.savePreference(pair, body.preferred, now());
+    this.preferences.save(pair, body.preferred, now());
     return body;
   }
 
   /** 204 when removed; 404 when there was none. */
   deletePreference(body: { a: string; b: string; row: number }): void {
-    if (!this.repository.deletePreference(this.pairAt(body))) {
+    if (!this.preferences.delete(this.pairAt(body))) {
       throw HttpError.notFound(`a preference between ${body.a} and ${body.b} on row ${body.row}`);
     }
   }

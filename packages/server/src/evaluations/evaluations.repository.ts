@@ -1,13 +1,13 @@
 import type { GroundednessResult } from '@groundwork/runtime/evaluators';
 import type { Database } from '../db/connection.js';
 import { statement } from '../db/statements.js';
+import { type EvaluationRow, type ItemRow, toEvaluation, toItem } from './evaluation-rows.js';
 import type {
   Combination,
   Evaluation,
   EvaluationFields,
   EvaluationStatus,
   GroundednessSettings,
-  Progress,
 } from './evaluations.schemas.js';
 
 export type ItemStatus = 'pending' | 'done' | 'failed';
@@ -55,38 +55,6 @@ export interface StoredItem extends Omit<ItemOutcome, 'status' | 'endedAt' | 'in
   row: number;
   status: ItemStatus;
   inputs: Record<string, unknown> | null;
-}
-
-export interface SidePreference {
-  aEvaluation: string;
-  aCombination: number;
-  bEvaluation: string;
-  bCombination: number;
-  row: number;
-}
-
-interface EvaluationRow {
-  id: string;
-  name: string;
-  flow_id: string;
-  flow_name: string;
-  flow_version: number;
-  dataset_id: string;
-  dataset_name: string;
-  status: EvaluationStatus;
-  combinations: string;
-  metrics: string;
-  fields: string;
-  groundedness: string;
-  mapping: string;
-  seed: number;
-  concurrency: number;
-  error: string | null;
-  created_at: string;
-  ended_at: string | null;
-  total: number;
-  done: number;
-  failed: number;
 }
 
 const SELECT_EVALUATION = `SELECT e.*, f.name AS flow_name, d.name AS dataset_name,
@@ -247,110 +215,4 @@ export class EvaluationsRepository {
     ).all(metric, id, combination) as { row: number; value: number | null }[];
     return new Map(rows.map((row) => [row.row, row.value]));
   }
-
-  /** The evaluations that use a dataset (the datasets API refuses to delete it then). */
-  usingDataset(datasetId: string): { id: string; name: string }[] {
-    return statement(this.db, 'SELECT id, name FROM evaluations WHERE dataset_id = ? ORDER BY created_at').all(
-      datasetId,
-    ) as { id: string; name: string }[];
-  }
-
-  savePreference(side: SidePreference, preferred: 'a' | 'b' | 'tie', updatedAt: string): void {
-    statement(
-      this.db,
-      `INSERT INTO evaluation_preferences (a_evaluation, a_combination, b_evaluation, b_combination, row_index,
-         preferred, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET preferred = excluded.preferred, updated_at = excluded.updated_at`,
-    ).run(side.aEvaluation, side.aCombination, side.bEvaluation, side.bCombination, side.row, preferred, updatedAt);
-  }
-
-  deletePreference(side: SidePreference): boolean {
-    return (
-      statement(
-        this.db,
-        `DELETE FROM evaluation_preferences WHERE a_evaluation = ? AND a_combination = ? AND b_evaluation = ?
-           AND b_combination = ? AND row_index = ?`,
-      ).run(side.aEvaluation, side.aCombination, side.bEvaluation, side.bCombination, side.row).changes > 0
-    );
-  }
-
-  /** The preferences between two sides by row, as a over b (a pair stored the other way round is flipped). */
-  preferences(side: Omit<SidePreference, 'row'>): Map<number, 'a' | 'b' | 'tie'> {
-    const query = statement(
-      this.db,
-      `SELECT row_index AS row, preferred FROM evaluation_preferences WHERE a_evaluation = ? AND a_combination = ?
-         AND b_evaluation = ? AND b_combination = ?`,
-    );
-    type Row = { row: number; preferred: 'a' | 'b' | 'tie' };
-    const result = new Map<number, 'a' | 'b' | 'tie'>();
-    const flipped = query.all(side.bEvaluation, side.bCombination, side.aEvaluation, side.aCombination) as Row[];
-    for (const row of flipped) result.set(row.row, row.preferred === 'tie' ? 'tie' : row.preferred === 'a' ? 'b' : 'a');
-    for (const row of query.all(side.aEvaluation, side.aCombination, side.bEvaluation, side.bCombination) as Row[]) {
-      result.set(row.row, row.preferred);
-    }
-    return result;
-  }
-}
-
-interface ItemRow {
-  combination: number;
-  row_index: number;
-  status: ItemStatus;
-  run_id: string | null;
-  inputs: string | null;
-  outputs: string | null;
-  error: string | null;
-  metrics: string | null;
-  groundedness: string | null;
-  answer: string | null;
-  context: string | null;
-  duration_ms: number | null;
-  tokens_in: number | null;
-  tokens_out: number | null;
-}
-
-const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-
-function toItem(row: ItemRow): StoredItem {
-  return {
-    combination: row.combination,
-    row: row.row_index,
-    status: row.status,
-    runId: row.run_id,
-    inputs: parse(row.inputs),
-    outputs: parse(row.outputs),
-    error: parse(row.error),
-    metrics: parse(row.metrics) ?? {},
-    groundedness: parse(row.groundedness),
-    answer: row.answer,
-    context: parse(row.context),
-    durationMs: row.duration_ms,
-    tokensIn: row.tokens_in,
-    tokensOut: row.tokens_out,
-  };
-}
-
-function toEvaluation(row: EvaluationRow): Evaluation {
-  const progress: Progress = { total: row.total, done: row.done, failed: row.failed };
-  return {
-    id: row.id,
-    name: row.name,
-    flowId: row.flow_id,
-    flowName: row.flow_name,
-    flowVersion: row.flow_version,
-    datasetId: row.dataset_id,
-    datasetName: row.dataset_name,
-    status: row.status,
-    combinations: JSON.parse(row.combinations),
-    metrics: JSON.parse(row.metrics),
-    fields: JSON.parse(row.fields),
-    groundedness: JSON.parse(row.groundedness),
-    mapping: JSON.parse(row.mapping),
-    seed: row.seed,
-    concurrency: row.concurrency,
-    progress,
-    createdAt: row.created_at,
-    endedAt: row.ended_at,
-    error: parse(row.error),
-  };
 }
