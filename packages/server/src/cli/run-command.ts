@@ -9,8 +9,10 @@ import {
   type RunResult,
   runFlow,
 } from '@groundwork/runtime';
-import { describeProviderChoice, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
+import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
 import { Command } from 'commander';
+import { resolveScorer } from '../groundedness/scorers.js';
+import { onnxModelHost } from '../models/model-host.js';
 import { checkFlowFile, FlowFiles } from './flow-files.js';
 import type { CliContext } from './main.js';
 import {
@@ -136,6 +138,8 @@ async function runWith(
     : undefined;
 
   const sampling = watchSampling(models);
+  // groundedness nodes with the llm or nli scorer load them from the same models.
+  const host = onnxModelHost(models, modelSearchPaths({ cwd: context.cwd }), options.device ?? 'auto');
   let result: RunResult;
   try {
     result = await runFlow(flow, {
@@ -143,6 +147,7 @@ async function runWith(
       variants: Object.fromEntries(options.variant ?? []),
       signal: context.signal,
       models: sampling.models,
+      scorers: (request) => resolveScorer(host, request),
       ...(onEvent ? { onEvent } : {}),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),

@@ -34,11 +34,12 @@ export async function resolveScorer(models: ModelHost, spec: ScorerSpec = {}): P
       return withThreshold(defaultGroundednessScorer(), spec.threshold);
     case 'llm': {
       const model = await loadOrExplain(name, requireModel(name, spec.model), () => models.provider.get(spec.model));
-      const listed = (await models.list()).find((entry) => entry.name === spec.model);
+      // The ONNX engine's models say their window once loaded; other hosts' models may not (then the full prompt).
+      const contextLength = (model as { info?: { contextLength?: number } }).info?.contextLength;
       const judge = new LlmJudgeScorer(async (prompt, { maxTokens, signal }) => {
         const result = await model.generate({ prompt, maxTokens, temperature: 0 }, signal ? { signal } : {});
         return result.text;
-      }, judgeOptions(listed?.contextLength));
+      }, judgeOptions(contextLength));
       return withThreshold(judge, spec.threshold);
     }
     case 'nli': {
