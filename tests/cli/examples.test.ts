@@ -23,11 +23,12 @@ function* flowsIn(flow: FlowDefinition): Generator<FlowDefinition> {
 }
 
 describe('examples', () => {
-  it('holds the four documented examples and the referenced sub-flow', () => {
+  it('holds the five documented examples and the referenced sub-flow', () => {
     expect(files).toEqual([
       'batch-summaries.flow.yaml',
       'lib/word-count.flow.yaml',
       'parallel-review.flow.yaml',
+      'story-qa.flow.yaml',
       'story.flow.yaml',
       'support-triage.flow.yaml',
     ]);
