@@ -63,11 +63,12 @@ describe('groundedness nodes in stored runs', () => {
     await live.done;
     const run = service.require(live.id);
     expect(run.status).toBe('succeeded');
-    const result = run.outputs.result as { scorer: string; sentences: { text: string; reply: string }[] };
+    const outputs = run.outputs ?? {};
+    const result = outputs.result as { scorer: string; sentences: { text: string; reply: string }[] };
     expect(result.scorer).toBe('llm');
     expect(result.sentences.map((sentence) => sentence.text)).toEqual(['Lily was happy.']);
     expect(typeof result.sentences[0]!.reply).toBe('string');
-    expect(run.outputs.supported).toBe((run.outputs.score as number) >= 0.75);
+    expect(outputs.supported).toBe((outputs.score as number) >= 0.75);
   });
 
   it('fail the node, naming the model, when it is not an NLI model', async () => {
