@@ -56,6 +56,11 @@ const EXPECTED: Record<string, Record<string, Partial<ConfigField>>> = {
     type: { kind: 'port-type', default: 'json', required: false },
   },
   subflow: { flow: { kind: 'json', required: true } },
+  groundedness: {
+    scorer: { kind: 'enum', options: ['default', 'llm', 'nli'], default: 'default', required: false },
+    model: { kind: 'text', multiline: false, minLength: 1, required: false },
+    threshold: { kind: 'number', integer: false, min: 0, max: 1, required: false },
+  },
 };
 
 describe('config fields of the built-in node types', () => {
