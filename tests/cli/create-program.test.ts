@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, diff, history, models (list, pull), serve and keys', () => {
+  it('registers validate, run, diff, history, models (list, pull), serve, keys, datasets (import, list), eval and groundedness', () => {
     const program = cli.createProgram(cli.createContext());
     expect(program.commands.map((command) => command.name())).toEqual([
       'validate',
@@ -43,9 +43,14 @@ describe('createProgram', () => {
       'models',
       'serve',
       'keys',
+      'datasets',
+      'eval',
+      'groundedness',
     ]);
     const models = program.commands.find((command) => command.name() === 'models')!;
     expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
+    const datasets = program.commands.find((command) => command.name() === 'datasets')!;
+    expect(datasets.commands.map((command) => command.name())).toEqual(['import', 'list']);
   });
 
   it('a run whose signal is aborted (Ctrl-C) ends cancelled with exit 130', async () => {
