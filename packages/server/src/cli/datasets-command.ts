@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Dataset } from '../datasets/datasets.schemas.js';
 import { DatasetService } from '../datasets/datasets.service.js';
-import { databasePath, openDatabase } from '../db/connection.js';
-import { DatabaseVersionError } from '../db/migrate.js';
 import { HttpError } from '../http/http-error.js';
-import { displayPath } from './display.js';
+import { withCommandDatabase } from './command-database.js';
 import { DB_OPTION } from './flow-database.js';
 import type { CliContext } from './main.js';
 
@@ -68,20 +66,7 @@ function withDatasets(
   env: NodeJS.ProcessEnv,
   use: (service: DatasetService, label: string) => number,
 ): number {
-  const path = databasePath(option, { cwd: context.cwd, env });
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(path);
-  } catch (error) {
-    const reason = error instanceof DatabaseVersionError ? error.message : `${path}: ${(error as Error).message}`;
-    context.stderr.write(`groundwork datasets: ${reason}\n`);
-    return EXIT_FAILED;
-  }
-  try {
-    return use(new DatasetService(db), displayPath(path, context.cwd));
-  } finally {
-    db.close();
-  }
+  return withCommandDatabase(option, context, 'datasets', env, (db, label) => use(new DatasetService(db), label));
 }
 
 function importDataset(

@@ -4,12 +4,12 @@ import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceReques
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { type App, createApp } from '../app.js';
-import { databasePath, openDatabase } from '../db/connection.js';
 import { createEvaluationBodySchema, type Evaluation } from '../evaluations/evaluations.schemas.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { toHttpError } from '../http/error-middleware.js';
 import { parseRequest } from '../http/parse.js';
 import { onnxModelHost } from '../models/model-host.js';
+import { openCommandDatabase } from './command-database.js';
 import { EvaluationProgress } from './eval-progress.js';
 import { type ComparisonLine, renderEvaluation } from './eval-render.js';
 import { DB_OPTION } from './flow-database.js';
@@ -104,13 +104,9 @@ async function evaluate(flow: string | undefined, options: EvalOptions, context:
   } catch (error) {
     return fail(`--device: ${(error as Error).message}`, EXIT_USAGE);
   }
-  const path = databasePath(options.db, { cwd: context.cwd });
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(path);
-  } catch (error) {
-    return fail(`${path}: ${(error as Error).message}`, EXIT_FAILED);
-  }
+  const opened = openCommandDatabase(options.db, context, 'eval');
+  if (!opened) return EXIT_FAILED;
+  const { db } = opened;
   const searchPaths = modelSearchPaths({ cwd: context.cwd });
   const engine = new OnnxEngine({
     device,

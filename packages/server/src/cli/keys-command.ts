@@ -1,8 +1,6 @@
 import { Command } from 'commander';
-import { databasePath, openDatabase } from '../db/connection.js';
-import { DatabaseVersionError } from '../db/migrate.js';
 import { type ApiKeyInfo, InvalidKeyNameError, KeyNameTakenError, KeyService } from '../keys/keys.service.js';
-import { displayPath } from './display.js';
+import { withCommandDatabase } from './command-database.js';
 import type { CliContext } from './main.js';
 
 const EXIT_OK = 0;
@@ -73,22 +71,9 @@ function withKeys(
   option: string | undefined,
   context: CliContext,
   env: NodeJS.ProcessEnv,
-  use: (service: KeyService, path: string) => number,
+  use: (service: KeyService, label: string) => number,
 ): number {
-  const path = databasePath(option, { cwd: context.cwd, env });
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(path);
-  } catch (error) {
-    const reason = error instanceof DatabaseVersionError ? error.message : `${path}: ${(error as Error).message}`;
-    context.stderr.write(`groundwork keys: ${reason}\n`);
-    return EXIT_FAILED;
-  }
-  try {
-    return use(new KeyService(db), displayPath(path, context.cwd));
-  } finally {
-    db.close();
-  }
+  return withCommandDatabase(option, context, 'keys', env, (db, label) => use(new KeyService(db), label));
 }
 
 function createKey(service: KeyService, name: string, path: string, context: CliContext): number {

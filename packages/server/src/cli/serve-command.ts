@@ -4,9 +4,8 @@ import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceReques
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { type App, createApp, DEFAULT_BODY_LIMIT } from '../app.js';
-import { databasePath, openDatabase } from '../db/connection.js';
-import { DatabaseVersionError } from '../db/migrate.js';
 import { onnxModelHost } from '../models/model-host.js';
+import { openCommandDatabase } from './command-database.js';
 import type { CliContext } from './main.js';
 
 /** The built editor, from both src/cli and dist/cli. */
@@ -65,15 +64,9 @@ async function serve(options: ServeOptions, context: CliContext): Promise<number
     context.stderr.write(`groundwork serve: --device: ${(error as Error).message}\n`);
     return 2;
   }
-  const path = databasePath(options.db, { cwd: context.cwd });
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(path);
-  } catch (error) {
-    const reason = error instanceof DatabaseVersionError ? error.message : `${path}: ${(error as Error).message}`;
-    context.stderr.write(`groundwork serve: ${reason}\n`);
-    return 1;
-  }
+  const opened = openCommandDatabase(options.db, context, 'serve');
+  if (!opened) return 1;
+  const { db, path } = opened;
   const searchPaths = modelSearchPaths({ cwd: context.cwd });
   const engine = new OnnxEngine({
     device,

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { openEventStream } from '../http/event-stream.js';
 import { HEARTBEAT_MS } from '../runs/run-stream.js';
 import type { Evaluation } from './evaluations.schemas.js';
 import type { EvaluationEvent, LiveEvaluation } from './live-evaluation.js';
@@ -14,14 +15,7 @@ export function streamEvaluation(
   response: Response,
   source: { live: LiveEvaluation | undefined; evaluation: Evaluation },
 ): void {
-  response.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  response.flushHeaders();
-  request.socket.setNoDelay(true);
+  openEventStream(request, response);
   let id = 0;
   const write = (event: EvaluationEvent) => {
     response.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);

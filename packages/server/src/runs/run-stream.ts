@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { openEventStream } from '../http/event-stream.js';
 import { HttpError } from '../http/http-error.js';
 import type { LiveRun } from './live-run.js';
 import type { StoredEvent } from './runs.repository.js';
@@ -54,14 +55,7 @@ export function streamEvents(request: Request, response: Response, source: Event
     response.status(204).end();
     return;
   }
-  response.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  response.flushHeaders();
-  request.socket.setNoDelay(true);
+  openEventStream(request, response);
 
   let finished = false;
   let unsubscribe = () => {};
