@@ -20,8 +20,17 @@ describe('migrations', () => {
     ).map((t) => t.name);
     expect(tables).toEqual([
       'api_keys',
+      'chunks',
+      // FTS5's own tables for the chunks' full-text index.
+      'chunks_fts',
+      'chunks_fts_config',
+      'chunks_fts_data',
+      'chunks_fts_docsize',
+      'chunks_fts_idx',
+      'collections',
       'dataset_rows',
       'datasets',
+      'documents',
       'evaluation_items',
       'evaluation_preferences',
       'evaluations',
@@ -31,6 +40,8 @@ describe('migrations', () => {
       'run_events',
       'run_nodes',
       'runs',
+      // AUTOINCREMENT's counters (chunks.seq).
+      'sqlite_sequence',
     ]);
     db.close();
   });
