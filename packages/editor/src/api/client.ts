@@ -1,5 +1,6 @@
 import type { ChangeSummary, FieldChange, FlowDiff } from '@groundwork/runtime/diff';
 import type { Flow, FlowProblem, RunEvent } from '@groundwork/runtime/schema';
+import { collectionApi } from './collections-api.js';
 import type {
   Comparison,
   Dataset,
@@ -15,6 +16,7 @@ import type {
   SideRef,
 } from './evaluation-types.js';
 
+export type * from './collection-types.js';
 export type * from './evaluation-types.js';
 
 /** What the server says when it refuses a request: a code clients switch on and a message naming the field. */
@@ -217,6 +219,7 @@ export const api = {
   cancelRun: (runId: string) => call<{ run: RunRecord }>('POST', `/api/runs/${runId}/cancel`),
   listModels: () => call<{ device: string; models: { name: string; problem?: string }[] }>('GET', '/api/models'),
   ...evaluationApi(),
+  ...collectionApi(call),
 };
 
 const datasetPath = (dataset: string) => `/api/datasets/${encodeURIComponent(dataset)}`;
