@@ -1,6 +1,7 @@
 // Node-only: the ONNX engine and model folders. Kept out of the package's main entry so that importing the
 // runtime does not load ONNX Runtime's native library.
 export * from './backend.js';
+export * from './embedding/index.js';
 export * from './folder/index.js';
 export * from './hub/index.js';
 export * from './nli/index.js';

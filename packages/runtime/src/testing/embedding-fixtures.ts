@@ -22,10 +22,11 @@
  *                      can new . , ? !
  * A topic word's vector is 1 on its topic's dimension (1..10) plus 0.3 on one of five "identity" dimensions
  * (11..15) chosen by its place in the topic, so words of a topic are close (cosine ≈ 0.92) and words of different
- * topics are far (≈ 0). Function words, [CLS] and [SEP] share a small component on dimension 0; [UNK] and ##s are
- * zero (unknown words do not move a text's direction); [PAD] is large on dimension 15, so pooling that ignores the
- * mask gives visibly wrong vectors. "The automobile needs new tires" therefore lies near "car" though the two share
- * no word, which is what a vector search should find and a keyword search cannot.
+ * topics are far (at most about 0.2 for single words, from [CLS]/[SEP] and a shared identity dimension). Function
+ * words, [CLS] and [SEP] share a small component on dimension 0; [UNK] and ##s are zero (unknown words do not move a
+ * text's direction); [PAD] is large on dimension 15, so pooling that ignores the mask gives visibly wrong vectors.
+ * "The automobile needs new tires" therefore lies near "car" though the two share no word, which is what a vector
+ * search should find and a keyword search cannot.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ export function tokenVector(token: string): number[] {
       const place = words.indexOf(token);
       if (place < 0) return;
       vector[1 + topic] = 1;
-      vector[11 + (place % 5)] = 0.3;
+      vector[11 + ((place + topic) % 5)] = 0.3;
     });
   }
   return vector;
