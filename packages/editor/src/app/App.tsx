@@ -1,6 +1,8 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
 import { Canvas } from '../canvas/Canvas.js';
+import { CollectionsPage } from '../collections/CollectionsPage.js';
+import { collectionOfHash, isCollectionsHash } from '../collections/route.js';
 import { EvaluationsPage } from '../evaluations/EvaluationsPage.js';
 import { isEvaluationHash, parseRoute, useLocationHash } from '../evaluations/route.js';
 import { HistoryPanel } from '../history/HistoryPanel.js';
@@ -16,7 +18,8 @@ const PANELS = { inspect: Inspector, run: RunPanel, history: HistoryPanel };
 
 /**
  * The editor: toolbar on top, the palette, the canvas, and the inspector, run panel or history on the right; or, at
- * `#/evaluations...`, the evaluation pages (the flow being edited stays in the store meanwhile).
+ * `#/evaluations...`, the evaluation pages, or at `#/collections...`, the collection pages (the flow being edited
+ * stays in the store meanwhile).
  */
 export function App() {
   const [tab, setTab] = useState<SideTab>('inspect');
@@ -24,6 +27,7 @@ export function App() {
   useLeaveGuard();
   const Panel = PANELS[tab];
   if (isEvaluationHash(hash)) return <EvaluationsPage route={parseRoute(hash)} />;
+  if (isCollectionsHash(hash)) return <CollectionsPage selected={collectionOfHash(hash)} />;
   return (
     <ReactFlowProvider>
       <div className="app">

@@ -1,7 +1,11 @@
+import { navigateToCollection } from '../collections/route.js';
 import { navigate } from '../evaluations/route.js';
 
-/** The editor's two places: the flow canvas and the evaluations (datasets, runs over them, comparisons). */
-export function MainNav(props: { current: 'editor' | 'evaluations' }) {
+/**
+ * The editor's places: the flow canvas, the evaluations (datasets, runs over them, comparisons) and the document
+ * collections that retrieve nodes search.
+ */
+export function MainNav(props: { current: 'editor' | 'evaluations' | 'collections' }) {
   return (
     <nav className="main-nav" aria-label="Main">
       <button
@@ -20,6 +24,15 @@ export function MainNav(props: { current: 'editor' | 'evaluations' }) {
         onClick={() => navigate({ page: 'list' })}
       >
         Evaluations
+      </button>
+      <button
+        type="button"
+        data-testid="nav-collections"
+        aria-current={props.current === 'collections' ? 'page' : undefined}
+        title="Document collections: upload documents, try queries"
+        onClick={() => navigateToCollection()}
+      >
+        Collections
       </button>
     </nav>
   );
