@@ -22,6 +22,7 @@ export interface Collection {
 
 export interface CollectionDocument {
   id: string;
+  collectionId?: string;
   /** A path or a name, unique in its collection: adding the same source again replaces the document. */
   source: string;
   format: DocumentFormat;

@@ -60,6 +60,7 @@ export function CollectionCreate(props: { onCreated(collection: Collection): voi
         <span>Name</span>
         <input
           data-testid="collection-name"
+          maxLength={100}
           value={name}
           aria-invalid={nameProblem ? true : undefined}
           onChange={(event) => setName(event.target.value)}
