@@ -31,7 +31,7 @@ describe('a collection', () => {
     view();
     const rows = await screen.findAllByTestId('collection-document');
     expect(rows.map((row) => row.dataset.source)).toEqual(['install.md']);
-    expect(rows[0]!.textContent).toContain('markdown');
+    expect(rows[0]!.textContent).toContain('markdown · 26 characters');
     expect(screen.getByTestId('collection-summary').textContent).toBe(
       '1 document · 1 chunk · keyword search only · chunks of 1000 characters, 150 overlap',
     );

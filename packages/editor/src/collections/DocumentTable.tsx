@@ -39,8 +39,6 @@ export function DocumentTable(props: { collection: string; documents: Collection
           <thead>
             <tr>
               <th>Source</th>
-              <th>Format</th>
-              <th className="number">Characters</th>
               <th className="number">Chunks</th>
               <th>Updated</th>
               <th>
@@ -51,12 +49,18 @@ export function DocumentTable(props: { collection: string; documents: Collection
           <tbody>
             {props.documents.map((document) => (
               <tr key={document.id} data-testid="collection-document" data-source={document.source}>
-                <td className="document-source">{document.source}</td>
-                <td>{document.format}</td>
-                <td className="number">{document.chars.toLocaleString('en-US')}</td>
+                <td>
+                  <span className="document-source">{document.source}</span>
+                  <span className="muted small document-facts">
+                    {document.format} · {document.chars.toLocaleString('en-US')} characters
+                  </span>
+                </td>
                 <td className="number">{document.chunkCount}</td>
-                <td className="muted" title={document.addedAt === document.updatedAt ? undefined : 'replaced'}>
-                  {new Date(document.updatedAt).toLocaleString()}
+                <td
+                  className="muted small document-updated"
+                  title={document.addedAt === document.updatedAt ? undefined : 'replaced'}
+                >
+                  {new Date(document.updatedAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
                 </td>
                 <td className="document-actions">
                   {confirming === document.id ? (
