@@ -15,7 +15,11 @@ export function SearchResults(props: { passages: SearchPassage[] }) {
         >
           <div className="search-result-head">
             <span className="search-rank">#{index + 1}</span>
-            <span className="search-source" data-testid="search-result-source">
+            <span
+              className="search-source"
+              data-testid="search-result-source"
+              title={`characters ${passage.start}–${passage.end} of the document`}
+            >
               {passage.source}
             </span>
             {passage.heading && <span className="search-heading">{passage.heading}</span>}
