@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { defaultRegistry, type NodeTypeRegistry } from '@groundwork/runtime';
 import express, { type Express } from 'express';
 import { type Logger, pino } from 'pino';
+import { collectionsRouter } from './collections/collections.routes.js';
+import { CollectionService } from './collections/collections.service.js';
 import type { AppContext } from './context.js';
 import { datasetsRouter } from './datasets/datasets.routes.js';
 import { DEFAULT_DATASET_BODY_LIMIT } from './datasets/datasets.schemas.js';
@@ -57,6 +59,7 @@ export function createApp(options: AppOptions): App {
     registry: options.registry ?? defaultRegistry(),
     flows: new FlowsRepository(options.db),
     models: options.models,
+    collections: new CollectionService(options.db, { models: options.models }),
     config: {
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       datasetBodyLimit: options.datasetBodyLimit ?? DEFAULT_DATASET_BODY_LIMIT,
@@ -72,8 +75,8 @@ export function createApp(options: AppOptions): App {
 
   const app = express();
   app.disable('x-powered-by');
-  // Dataset uploads read their body as text under their own limit, before the JSON parser would take a JSON one.
-  app.use('/api', datasetsRouter(context));
+  // Dataset and document uploads read their bodies under their own limits, before the JSON parser would take them.
+  app.use('/api', datasetsRouter(context), collectionsRouter(context));
   app.use(['/api', '/v1'], express.json({ limit: context.config.bodyLimit }));
   app.use('/api', healthRouter(context), nodeTypesRouter(context.registry), openapiRouter(context));
   app.use('/api', flowsRouter(context), runsRouter(context), modelsRouter(context), evaluationsRouter(context));
@@ -96,6 +99,7 @@ export function createApp(options: AppOptions): App {
       // Evaluations first: they stop their items' runs themselves, leaving those items pending to resume.
       await context.evaluations.close();
       await runs.close();
+      await context.collections.close();
       await options.models.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { NodeTypeRegistry } from '@groundwork/runtime';
 import type { Logger } from 'pino';
+import type { CollectionService } from './collections/collections.service.js';
 import type { DatasetService } from './datasets/datasets.service.js';
 import type { Database } from './db/connection.js';
 import type { EvaluationService } from './evaluations/evaluations.service.js';
@@ -18,6 +19,8 @@ export interface AppContext {
   evaluations: EvaluationService;
   keys: KeyService;
   datasets: DatasetService;
+  /** Document collections; also the retriever that runs give `retrieve` nodes. */
+  collections: CollectionService;
   models: ModelHost;
   config: {
     /** Largest request body, in bytes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { collectionOperations } from '../collections/collections.operations.js';
 import { datasetOperations } from '../datasets/datasets.operations.js';
 import { EVALUATION_OPERATIONS } from '../evaluations/evaluations.openapi.js';
 import * as diffs from '../flows/diff.schemas.js';
@@ -338,5 +339,6 @@ export const OPERATIONS: Operation[] = [
     },
   },
   ...datasetOperations(error),
+  ...collectionOperations(error),
   ...EVALUATION_OPERATIONS,
 ];

@@ -48,7 +48,10 @@ export interface StartRun {
   storeTokens?: boolean;
 }
 
-type ServiceContext = Omit<AppContext, 'runs' | 'keys' | 'datasets' | 'evaluations'>;
+type ServiceContext = Omit<AppContext, 'runs' | 'keys' | 'datasets' | 'evaluations' | 'collections'> & {
+  /** Searches document collections for `retrieve` nodes; without it they fail with 'no-retriever'. */
+  collections?: Pick<AppContext['collections'], 'retriever'>;
+};
 
 /**
  * Runs stored flow versions, records them (run row, node records, event log) and keeps the runs in progress in

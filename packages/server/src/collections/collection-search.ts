@@ -1,0 +1,152 @@
+import { highlightTerms, queryTerms, reciprocalRankFusion, sourceMatches } from '@groundwork/runtime/retrieval';
+import { HttpError } from '../http/http-error.js';
+import type { CollectionsRepository, StoredEmbeddings } from './collections.repository.js';
+import {
+  type Collection,
+  DEFAULT_TOP_K,
+  MAX_QUERY_LENGTH,
+  type SearchMode,
+  type SearchPassage,
+  type SearchRequest,
+} from './collections.schemas.js';
+import type { EmbeddingModels } from './embedding-models.js';
+
+/** How many of each list's best chunks hybrid search fuses. */
+export const CANDIDATES = 50;
+const DEFAULT_VECTOR_WEIGHT = 0.5;
+
+export interface SearchResult {
+  passages: SearchPassage[];
+  mode: SearchMode;
+}
+
+/**
+ * Keyword (FTS5 BM25), vector (cosine over stored embeddings, brute force) and hybrid (reciprocal rank fusion of
+ * both) search over one collection.
+ */
+export class CollectionSearch {
+  /** Each collection's embeddings as last read, with the stamp they were read at. */
+  private readonly cache = new Map<string, { stamp: string; embeddings: StoredEmbeddings }>();
+
+  constructor(
+    private readonly repository: CollectionsRepository,
+    private readonly models: EmbeddingModels,
+  ) {}
+
+  async search(collection: Collection, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+    const query = checkQuery(request.query);
+    const topK = request.topK ?? DEFAULT_TOP_K;
+    let mode: SearchMode = request.mode ?? 'hybrid';
+    if (mode === 'vector' && !collection.embeddingModel) {
+      throw new HttpError(
+        'invalid-request',
+        `collection "${collection.name}" has no embedding model: search it with mode "keyword" or "hybrid"`,
+        { issues: [{ path: 'body.mode', message: 'vector search needs an embedding model' }] },
+      );
+    }
+    if (mode === 'hybrid' && !collection.embeddingModel) mode = 'keyword';
+    const terms = searchTerms(query);
+    const limit = mode === 'hybrid' ? CANDIDATES : topK;
+    const keyword = mode === 'vector' ? [] : this.keyword(collection, terms, request.sources, limit);
+    const vector = mode === 'keyword' ? [] : await this.vector(collection, query, request.sources, limit, signal);
+    signal?.throwIfAborted();
+
+    const weight = request.vectorWeight ?? DEFAULT_VECTOR_WEIGHT;
+    const lists =
+      mode === 'hybrid'
+        ? [
+            { ids: keyword, weight: 1 - weight },
+            { ids: vector, weight },
+          ]
+        : [{ ids: mode === 'keyword' ? keyword : vector, weight: 1 }];
+    const fused = reciprocalRankFusion(lists).slice(0, topK);
+    const chunks = new Map(this.repository.chunks(fused.map((entry) => entry.id)).map((chunk) => [chunk.id, chunk]));
+    const rank = (ids: string[], id: string) => (ids.indexOf(id) + 1 || null) as number | null;
+    const passages = fused.flatMap(({ id, score }) => {
+      const chunk = chunks.get(id);
+      // A chunk replaced between the ranking and this read is left out rather than shown stale.
+      if (!chunk) return [];
+      const { documentId, source, text, start, end, heading } = chunk;
+      return [
+        {
+          id,
+          text,
+          source,
+          score,
+          collection: collection.name,
+          heading,
+          start,
+          end,
+          documentId,
+          keywordRank: rank(keyword, id),
+          vectorRank: rank(vector, id),
+          highlights: highlightTerms(text, terms),
+        },
+      ];
+    });
+    return { passages, mode };
+  }
+
+  /** Chunk ids best first by BM25; every term quoted, so no user text reaches MATCH as FTS5 syntax. */
+  private keyword(collection: Collection, terms: string[], sources: string[] | undefined, limit: number): string[] {
+    if (terms.length === 0) return [];
+    const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+    return this.repository.keywordSearch(collection.id, match, sources, limit).map((row) => row.id);
+  }
+
+  /** Chunk ids best first by cosine similarity (the stored vectors and the query's are L2-normalised). */
+  private async vector(
+    collection: Collection,
+    query: string,
+    sources: string[] | undefined,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<string[]> {
+    const model = await this.models.get(collection.embeddingModel!);
+    const [embedded] = await model.embed([query], signal);
+    const target = embedded!;
+    const stored = this.embeddings(collection.id);
+    const scored: { id: string; score: number }[] = [];
+    for (let index = 0; index < stored.ids.length; index++) {
+      if (!sourceMatches(stored.sources[index]!, sources)) continue;
+      const vector = stored.vectors[index]!;
+      if (vector.length !== target.length) {
+        throw new HttpError(
+          'invalid-request',
+          `collection "${collection.name}" holds ${vector.length}-dimensional embeddings but its model "${collection.embeddingModel}" now gives ${target.length}: re-create the collection`,
+        );
+      }
+      let dot = 0;
+      for (let dimension = 0; dimension < target.length; dimension++) dot += vector[dimension]! * target[dimension]!;
+      scored.push({ id: stored.ids[index]!, score: dot });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    return scored.slice(0, limit).map((entry) => entry.id);
+  }
+
+  private embeddings(collectionId: string): StoredEmbeddings {
+    const stamp = this.repository.stamp(collectionId);
+    const cached = this.cache.get(collectionId);
+    if (cached?.stamp === stamp) return cached.embeddings;
+    const embeddings = this.repository.embeddings(collectionId);
+    this.cache.set(collectionId, { stamp, embeddings });
+    return embeddings;
+  }
+}
+
+/** The query, checked: 400 when empty or longer than MAX_QUERY_LENGTH characters. */
+function checkQuery(query: string): string {
+  const issue = (message: string) =>
+    new HttpError('invalid-request', message, { issues: [{ path: 'body.query', message }] });
+  if (query.trim() === '') throw issue('the query is empty');
+  if (query.length > MAX_QUERY_LENGTH)
+    throw issue(`the query is too long (${query.length} characters; at most ${MAX_QUERY_LENGTH})`);
+  return query;
+}
+
+/** The query's content words; a query of stop words only ("what is it") searches by all its words instead. */
+function searchTerms(query: string): string[] {
+  const terms = queryTerms(query);
+  const words = terms.length > 0 ? terms : (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return [...new Set(words.filter((word) => /[\p{L}\p{N}]/u.test(word)))];
+}
