@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, diff, history, models (list, pull), serve, keys, datasets (import, list), eval and groundedness', () => {
+  it('registers validate, run, diff, history, models (list, pull), serve, keys, datasets (import, list), eval, groundedness and collections (create, add, search, list)', () => {
     const program = cli.createProgram(cli.createContext());
     expect(program.commands.map((command) => command.name())).toEqual([
       'validate',
@@ -46,11 +46,14 @@ describe('createProgram', () => {
       'datasets',
       'eval',
       'groundedness',
+      'collections',
     ]);
     const models = program.commands.find((command) => command.name() === 'models')!;
     expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
     const datasets = program.commands.find((command) => command.name() === 'datasets')!;
     expect(datasets.commands.map((command) => command.name())).toEqual(['import', 'list']);
+    const collections = program.commands.find((command) => command.name() === 'collections')!;
+    expect(collections.commands.map((command) => command.name())).toEqual(['create', 'add', 'search', 'list']);
   });
 
   it('a run whose signal is aborted (Ctrl-C) ends cancelled with exit 130', async () => {

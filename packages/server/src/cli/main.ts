@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { collectionsCommand } from './collections-command.js';
 import { wantsColor } from './color.js';
 import { datasetsCommand } from './datasets-command.js';
 import { diffCommand } from './diff-command.js';
@@ -82,6 +83,7 @@ export function createProgram(context: CliContext = createContext()): Command {
     datasetsCommand(context),
     evalCommand(context),
     groundednessCommand(context),
+    collectionsCommand(context),
   ];
   // addCommand, unlike program.command(), does not pass on the output and exit settings above.
   for (const command of commands) program.addCommand(inheritSettings(program, command));
