@@ -56,6 +56,13 @@ const EXPECTED: Record<string, Record<string, Partial<ConfigField>>> = {
     type: { kind: 'port-type', default: 'json', required: false },
   },
   subflow: { flow: { kind: 'json', required: true } },
+  retrieve: {
+    collection: { kind: 'text', multiline: false, minLength: 1, required: true },
+    topK: { kind: 'number', integer: true, min: 1, max: 100, default: 5, required: false },
+    sources: { kind: 'string-list', required: false },
+    mode: { kind: 'enum', options: ['hybrid', 'keyword', 'vector'], default: 'hybrid', required: false },
+    vectorWeight: { kind: 'number', integer: false, min: 0, max: 1, default: 0.5, required: false },
+  },
   groundedness: {
     scorer: { kind: 'enum', options: ['default', 'llm', 'nli'], default: 'default', required: false },
     model: { kind: 'text', multiline: false, minLength: 1, required: false },

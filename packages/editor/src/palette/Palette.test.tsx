@@ -27,8 +27,8 @@ beforeEach(() => editor().load(emptyFlow()));
 describe('the palette', () => {
   it('lists every built-in node type, grouped by category, with its description', () => {
     renderPalette();
-    expect(types).toHaveLength(12);
-    expect(document.querySelectorAll('[data-testid^="palette-"][draggable="true"]')).toHaveLength(12);
+    expect(types).toHaveLength(13);
+    expect(document.querySelectorAll('[data-testid^="palette-"][draggable="true"]')).toHaveLength(13);
     const order = [...document.querySelectorAll<HTMLElement>('[data-testid^="palette-group-"]')].map(
       (group) => group.dataset.testid,
     );

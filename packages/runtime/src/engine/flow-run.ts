@@ -1,6 +1,7 @@
 import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import { NodeError, type NodeResult, type SubflowRunOptions } from '../node-types/node-type.js';
+import type { Retriever } from '../retrieval/types.js';
 import type { RunErrorInfo, RunStatus } from '../schema/events.js';
 import { coerceValue, PortTypeError } from '../schema/port-types.js';
 import { type CompiledFlow, type CompiledNode, configFor } from './compile.js';
@@ -18,6 +19,7 @@ export interface FlowRunOptions {
   variants: Readonly<Record<string, string>>;
   models: ModelProvider | undefined;
   scorers: ScorerResolver | undefined;
+  retriever: Retriever | undefined;
   concurrency: number;
   signal: AbortSignal | undefined;
   /** Set on sub-runs: names them in events. */
@@ -73,6 +75,10 @@ export class FlowRun implements AttemptHost {
 
   get scorers(): ScorerResolver | undefined {
     return this.options.scorers;
+  }
+
+  get retriever(): Retriever | undefined {
+    return this.options.retriever;
   }
 
   seedFor(nodeId: string): number {

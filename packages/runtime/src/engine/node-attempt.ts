@@ -1,6 +1,7 @@
 import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
 import type { ExecuteContext, SubflowRunOptions } from '../node-types/node-type.js';
+import type { Retriever } from '../retrieval/types.js';
 import type { RunErrorInfo } from '../schema/events.js';
 import type { FlowDefinition, RetryPolicy } from '../schema/flow.js';
 import type { CompiledNode } from './compile.js';
@@ -10,6 +11,7 @@ export interface AttemptHost {
   readonly flowInputs: Readonly<Record<string, unknown>>;
   readonly models: ModelProvider | undefined;
   readonly scorers: ScorerResolver | undefined;
+  readonly retriever: Retriever | undefined;
   /** The seed of a node of this run (the same for every attempt, so a retry samples as the first try did). */
   seedFor(nodeId: string): number;
   /** The reason the run stopped, once it has; an attempt created afterwards starts aborted. */
@@ -56,6 +58,10 @@ export class NodeAttempt implements ExecuteContext<unknown> {
 
   get scorers(): ScorerResolver | undefined {
     return this.host.scorers;
+  }
+
+  get retriever(): Retriever | undefined {
+    return this.host.retriever;
   }
 
   get seed(): number {

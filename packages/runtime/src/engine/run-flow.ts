@@ -1,5 +1,6 @@
 import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
+import type { Retriever } from '../retrieval/types.js';
 import type { RunErrorInfo, RunStatus } from '../schema/events.js';
 import type { CompiledFlow } from './compile.js';
 import { type EventListener, EventSink } from './event-sink.js';
@@ -17,6 +18,8 @@ export interface RunOptions {
   models?: ModelProvider;
   /** Groundedness scorers beyond the default one (llm, nli) for `groundedness` nodes; hosts with models give them. */
   scorers?: ScorerResolver;
+  /** Searches document collections for `retrieve` nodes; hosts with a database (server, groundwork run) give one. */
+  retriever?: Retriever;
   /** Nodes in flight at once, in the run and separately in each sub-run. */
   concurrency?: number;
   runId?: string;
@@ -58,6 +61,7 @@ export async function runFlow(flow: CompiledFlow, options: RunOptions = {}): Pro
     variants,
     models: options.models,
     scorers: options.scorers,
+    retriever: options.retriever,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     signal: options.signal,
     scope: undefined,

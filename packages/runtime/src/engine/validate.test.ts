@@ -51,7 +51,7 @@ describe('validateFlow', () => {
       const problem = only(problems, 'unknown-node-type');
       expect(problem).toMatchObject({ path: ['nodes', 2, 'type'], nodeId: 'llm' });
       expect(problem.message).toBe(
-        'unknown node type "lml" (did you mean "llm"?); known types: input, output, prompt, llm, condition, switch, merge, collect, map, transform, groundedness, subflow',
+        'unknown node type "lml" (did you mean "llm"?); known types: input, output, prompt, llm, condition, switch, merge, collect, map, transform, retrieve, groundedness, subflow',
       );
     });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ScorerResolver } from '../evaluators/groundedness/scorer-request.js';
 import type { ModelProvider } from '../model/backend.js';
+import type { Retriever } from '../retrieval/types.js';
 import type { TokenUsage } from '../schema/events.js';
 import type { FlowDefinition, FlowInput, FlowOutput, FlowReference, InlineFlow } from '../schema/flow.js';
 import type { PortType } from '../schema/port-types.js';
@@ -66,6 +67,8 @@ export interface ExecuteContext<Config> {
   readonly models: ModelProvider | undefined;
   /** Groundedness scorers other than the default one (llm, nli), when the host provides them. */
   readonly scorers: ScorerResolver | undefined;
+  /** Searches document collections (`retrieve`), when the host provides it. */
+  readonly retriever: Retriever | undefined;
   /**
    * This node's seed in this run, derived from the run's seed and where the node runs: sampling with it makes a run
    * reproducible (a replay with the same run seed samples the same tokens).

@@ -39,6 +39,7 @@ const SAMPLE_CONFIGS: Record<string, Record<string, unknown>> = {
   collect: {},
   map: { flow: inlineFlow({ inputs: { item: { type: 'text' } }, nodes: [] }) },
   transform: { expression: 'text | upper' },
+  retrieve: { collection: 'docs' },
   groundedness: {},
   subflow: { flow: { ref: 'other.flow.yaml' } },
 };
@@ -102,7 +103,7 @@ describe('NodeTypeRegistry', () => {
 describe('the built-in registry', () => {
   const registry = createBuiltinRegistry();
 
-  it('holds the 12 built-in types in palette order', () => {
+  it('holds the 13 built-in types in palette order', () => {
     expect(registry.names()).toEqual([
       'input',
       'output',
@@ -114,6 +115,7 @@ describe('the built-in registry', () => {
       'collect',
       'map',
       'transform',
+      'retrieve',
       'groundedness',
       'subflow',
     ]);

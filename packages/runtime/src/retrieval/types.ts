@@ -17,9 +17,9 @@ export interface RetrievedPassage {
   documentId: string;
 }
 
-export type RetrieveMode = 'hybrid' | 'keyword' | 'vector';
+export const RETRIEVE_MODES = ['hybrid', 'keyword', 'vector'] as const;
 
-export const RETRIEVE_MODES: readonly RetrieveMode[] = ['hybrid', 'keyword', 'vector'];
+export type RetrieveMode = (typeof RETRIEVE_MODES)[number];
 
 export interface RetrieveRequest {
   /** A collection's name or id. */

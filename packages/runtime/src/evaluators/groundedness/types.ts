@@ -20,6 +20,9 @@ export interface Evidence extends TextSpan {
   passage: number;
   /** How strongly it supports the sentence, in [0, 1], when the scorer says. */
   score?: number;
+  /** With passages as context (the groundedness node): the passage's id, and its source when it has one. */
+  passageId?: string;
+  source?: string;
 }
 
 /** The verdict on one sentence of the answer. */

@@ -51,6 +51,7 @@ describe('groundedness node', () => {
     expect(verdict.sentences[0]!.evidence[0]!.text).toBe(
       'The Eiffel Tower is a wrought-iron lattice tower in Paris, France.',
     );
+    expect(verdict.sentences[0]!.evidence[0]).not.toHaveProperty('passageId');
   });
 
   it('takes passages as context, with evidence pointing into the passage, and a threshold from its config', async () => {
@@ -67,6 +68,9 @@ describe('groundedness node', () => {
     const [evidence] = verdict.sentences[0]!.evidence;
     expect(evidence!.passage).toBe(1);
     expect(passages[1]!.text.slice(evidence!.start, evidence!.end)).toBe(evidence!.text);
+    // The evidence names its passage by id; these passages have no source, so none is made up.
+    expect(evidence!.passageId).toBe('b');
+    expect(evidence).not.toHaveProperty('source');
   });
 
   it('asks the host for llm and nli scorers, with the model and the question', async () => {

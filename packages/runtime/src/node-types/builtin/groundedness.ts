@@ -59,7 +59,7 @@ export const groundednessNode = defineNodeType({
       signal: context.signal,
       ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
     };
-    if (config.scorer === 'default') return outputsOf(defaultScorer.scoreNow(input, config.threshold));
+    if (config.scorer === 'default') return outputsOf(defaultScorer.scoreNow(input, config.threshold), inputs.context);
     if (!context.scorers) {
       throw new NodeError(
         'no-scorer',
@@ -79,7 +79,7 @@ export const groundednessNode = defineNodeType({
           },
         );
       });
-    return outputsOf(await scorer.score(input, options));
+    return outputsOf(await scorer.score(input, options), inputs.context);
   },
 });
 
@@ -89,7 +89,23 @@ function contextOf(value: unknown): GroundednessContext {
   return (value as { text: string }[]).map((passage) => passage.text);
 }
 
-function outputsOf(result: GroundednessResult) {
+/**
+ * The node's outputs. With passages as context, each piece of evidence also names its passage's `id` (as
+ * `passageId`) and `source` where the passage has one (retrieve's do), so the result says which passage supports
+ * each answer sentence.
+ */
+function outputsOf(result: GroundednessResult, context: unknown) {
   // Through JSON so the `json` output holds plain data only (scorers may add fields of their own).
-  return { outputs: { score: result.score, supported: result.supported, result: JSON.parse(JSON.stringify(result)) } };
+  const plain = JSON.parse(JSON.stringify(result)) as GroundednessResult;
+  if (Array.isArray(context)) {
+    const passages = context as { id?: unknown; source?: unknown }[];
+    for (const sentence of plain.sentences) {
+      for (const evidence of sentence.evidence) {
+        const passage = passages[evidence.passage];
+        if (typeof passage?.id === 'string') evidence.passageId = passage.id;
+        if (typeof passage?.source === 'string') evidence.source = passage.source;
+      }
+    }
+  }
+  return { outputs: { score: plain.score, supported: plain.supported, result: plain } };
 }

@@ -8,6 +8,7 @@ import { mapNode } from './map.js';
 import { mergeNode } from './merge.js';
 import { outputNode } from './output.js';
 import { promptNode } from './prompt.js';
+import { retrieveNode } from './retrieve.js';
 import { subflowNode } from './subflow.js';
 import { switchNode } from './switch.js';
 import { transformNode } from './transform.js';
@@ -22,6 +23,7 @@ export {
   mergeNode,
   outputNode,
   promptNode,
+  retrieveNode,
   subflowNode,
   switchNode,
   transformNode,
@@ -39,6 +41,7 @@ export const BUILTIN_NODE_TYPES: readonly AnyNodeType[] = [
   collectNode,
   mapNode,
   transformNode,
+  retrieveNode,
   groundednessNode,
   subflowNode,
 ];
