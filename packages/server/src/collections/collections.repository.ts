@@ -180,9 +180,11 @@ export class CollectionsRepository {
     limit: number,
   ): { id: string; bm25: number }[] {
     const filter = sourceFilter(sources);
+    // CROSS JOIN keeps SQLite from driving the join from the collection's chunks (one FTS lookup per chunk): the
+    // MATCH runs once, and its rows are then kept to the collection.
     const sql = `SELECT k.id, bm25(chunks_fts) AS bm25 FROM chunks_fts
-      JOIN chunks k ON k.seq = chunks_fts.rowid
-      ${filter.sql ? 'JOIN documents d ON d.id = k.document_id' : ''}
+      CROSS JOIN chunks k ON k.seq = chunks_fts.rowid
+      ${filter.sql ? 'CROSS JOIN documents d ON d.id = k.document_id' : ''}
       WHERE chunks_fts MATCH ? AND k.collection_id = ? ${filter.sql}
       ORDER BY bm25 LIMIT ?`;
     // Filtered searches vary in shape with their sources: prepared each time rather than cached without bound.
