@@ -245,6 +245,7 @@ export class RunService {
         signal: live.controller.signal,
         models: this.context.models.provider,
         scorers: (request) => resolveScorer(this.context.models, request),
+        ...(this.context.collections ? { retriever: this.context.collections.retriever } : {}),
         runId: live.id,
         ...(concurrency === undefined ? {} : { concurrency }),
         onEvent: (event) => this.onEvent(live, recorder, event),
