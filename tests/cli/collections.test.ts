@@ -2,7 +2,7 @@
  * `groundwork collections create|add|search|list`, run as the built command in a child process (build first:
  * node_modules/.bin/tsc -b), on a database file in a temporary folder.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,5 +132,77 @@ describe('groundwork collections', () => {
     const taken = await groundwork(['collections', 'create', 'strict', '--db', db]);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/a collection named "strict" already exists/);
+  });
+
+  it('groundwork run gives retrieve nodes the collections of --db, and touches no database for flows without one', async () => {
+    const flow = join(dir, 'ask.flow.yaml');
+    write(
+      flow,
+      `schemaVersion: 1
+name: ask
+inputs:
+  question: { type: text }
+  answer: { type: text }
+outputs:
+  context: { type: text }
+  verdict: { type: json }
+nodes:
+  - { id: question, type: input, position: { x: 0, y: 0 }, config: { name: question } }
+  - { id: answer, type: input, position: { x: 0, y: 100 }, config: { name: answer } }
+  - { id: search, type: retrieve, position: { x: 200, y: 0 }, config: { collection: docs, topK: 2 } }
+  - id: cite
+    type: prompt
+    position: { x: 400, y: 0 }
+    config:
+      template: "{% for p in passages %}[{{ loop.index }}] {{ p.source }}: {{ p.text }}\\n{% endfor %}"
+  - { id: check, type: groundedness, position: { x: 400, y: 100 }, config: {} }
+  - { id: context, type: output, position: { x: 600, y: 0 }, config: { name: context } }
+  - { id: verdict, type: output, position: { x: 600, y: 100 }, config: { name: verdict } }
+edges:
+  - { from: question.value, to: search.query }
+  - { from: search.passages, to: cite.passages }
+  - { from: cite.prompt, to: context.value }
+  - { from: search.passages, to: check.context }
+  - { from: answer.value, to: check.answer }
+  - { from: check.result, to: verdict.value }
+`,
+    );
+    const runDb = join(dir, 'run.db');
+    expect((await groundwork(['collections', 'create', 'docs', '--db', runDb])).code).toBe(0);
+    expect((await groundwork(['collections', 'add', 'docs', docs, '--db', runDb])).code).toBe(0);
+    const inputs = ['--input', 'question=How do I install it?', '--input', 'answer=Install Groundwork with npm.'];
+    const ran = await groundwork(['run', flow, ...inputs, '--db', runDb]);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const outputs = JSON.parse(ran.stdout) as { context: string; verdict: { sentences: { evidence: unknown[] }[] } };
+    expect(outputs.context).toMatch(/^\[1\] install\.md: # Install|^\[1\] install\.md: Install Groundwork with npm/);
+    expect(outputs.verdict.sentences[0]!.evidence[0]).toMatchObject({
+      source: 'install.md',
+      passageId: expect.stringMatching(/^chk_/),
+    });
+
+    const elsewhere = join(dir, 'absent', 'groundwork.db');
+    const missing = await groundwork(['run', flow, ...inputs, '--db', elsewhere]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/retrieve node "search": no database at .*absent\/groundwork\.db to search/);
+    // A flow without a retrieve node runs without opening (or creating) the database.
+    const plain = join(dir, 'plain.flow.yaml');
+    write(
+      plain,
+      `schemaVersion: 1
+name: plain
+inputs: { q: { type: text } }
+outputs: { a: { type: text } }
+nodes:
+  - { id: q, type: input, position: { x: 0, y: 0 }, config: { name: q } }
+  - { id: a, type: output, position: { x: 200, y: 0 }, config: { name: a } }
+edges:
+  - { from: q.value, to: a.value }
+`,
+    );
+    const simple = await groundwork(['run', plain, '--input', 'q=hello', '--db', elsewhere]);
+    expect(simple.code).toBe(0);
+    expect(JSON.parse(simple.stdout)).toEqual({ a: 'hello' });
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
   });
 });

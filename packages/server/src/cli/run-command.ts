@@ -10,9 +10,11 @@ import {
   runFlow,
 } from '@groundwork/runtime';
 import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
+import type { Retriever } from '@groundwork/runtime/retrieval';
 import { Command } from 'commander';
 import { resolveScorer } from '../groundedness/scorers.js';
 import { onnxModelHost } from '../models/model-host.js';
+import { DB_OPTION } from './flow-database.js';
 import { checkFlowFile, FlowFiles } from './flow-files.js';
 import type { CliContext } from './main.js';
 import {
@@ -23,6 +25,7 @@ import {
   parseSeed,
   UsageError,
 } from './run-inputs.js';
+import { lazyRetriever } from './run-retriever.js';
 
 const EXIT_SUCCEEDED = 0;
 /** The flow is invalid or cannot be read, or the run failed. */
@@ -41,6 +44,8 @@ export interface RunCommandOptions {
   events?: boolean;
   concurrency?: number;
   seed?: number;
+  /** The database whose collections retrieve nodes search. */
+  db?: string;
 }
 
 export function runCommand(context: CliContext): Command {
@@ -60,6 +65,7 @@ export function runCommand(context: CliContext): Command {
       `the run's seed, 0 to ${MAX_SEED}: the same seed, flow, inputs and variants sample the same text (default: random; when a node sampled, stderr says which)`,
       parseSeed,
     )
+    .option(DB_OPTION[0], `${DB_OPTION[1]}; retrieve nodes search its collections (opened only when one runs)`)
     .action(async (file: string, options: RunCommandOptions) => {
       context.exitCode = await runFlowFile(file, options, context);
     });
@@ -95,15 +101,18 @@ export async function runFlowFile(path: string, options: RunCommandOptions, cont
     // Only the device setting can be wrong here.
     return fail(`--device: ${(error as Error).message}`, EXIT_USAGE);
   }
+  const collections = lazyRetriever(options.db, context.cwd);
   try {
-    return await runWith(models, path, options, context, fail);
+    return await runWith(models, collections.retriever, path, options, context, fail);
   } finally {
+    await collections.close();
     await models.close();
   }
 }
 
 async function runWith(
   models: OnnxEngine,
+  retriever: Retriever,
   path: string,
   options: RunCommandOptions,
   context: CliContext,
@@ -148,6 +157,7 @@ async function runWith(
       signal: context.signal,
       models: sampling.models,
       scorers: (request) => resolveScorer(host, request),
+      retriever,
       ...(onEvent ? { onEvent } : {}),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
