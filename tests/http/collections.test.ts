@@ -2,7 +2,7 @@
  * The collections API on the real server process (build first: node_modules/.bin/tsc -b): documents in, ranked
  * chunks out, by BM25 and, with a test sentence-embedding model built here, by vector and hybrid fusion.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,54 @@ describe('collections over HTTP', () => {
       if (vectorWeight === 1) expect(hybrid.passages[0]!.source).toBe('tires.txt');
       if (vectorWeight <= 0.5) expect(hybrid.passages[0]!.source).toBe('invoice.txt');
       expect(rankOf(hybrid, 'tires.txt')).toBeGreaterThan(0);
+    }
+  });
+
+  it('names a collection whose embedding model went missing (503), and keeps its documents', async () => {
+    const folder = await writeTestEmbeddingModel(mkdtempSync(join(tmpdir(), 'groundwork-embedding-')), {
+      name: 'moved',
+    });
+    const other = await startServer();
+    try {
+      const one = (method: string, path: string, body?: unknown) => request(other.url, method, path, body);
+      expect((await one('POST', '/api/collections', { name: 'fragile', embeddingModel: folder })).status).toBe(201);
+      const docs = { documents: [{ source: 'tires.txt', content: 'The automobile needs new tires.' }] };
+      expect((await one('POST', '/api/collections/fragile/documents', docs)).status).toBe(201);
+      await other.stop();
+      rmSync(folder, { recursive: true });
+
+      const again = await startServer({ db: other.db });
+      try {
+        const vector = await request(again.url, 'POST', '/api/collections/fragile/search', {
+          query: 'car',
+          mode: 'vector',
+        });
+        expect(vector.status).toBe(503);
+        expect(vector.body.error.message).toMatch(
+          /^collection "fragile" embeds with ".*moved", which cannot be loaded: /,
+        );
+        const keyword = await request(again.url, 'POST', '/api/collections/fragile/search', {
+          query: 'tires',
+          mode: 'keyword',
+        });
+        expect(keyword.body.passages.map((passage: { source: string }) => passage.source)).toEqual(['tires.txt']);
+        const added = await request(
+          again.url,
+          'POST',
+          '/api/collections/fragile/documents?source=b.txt',
+          'More tires.',
+          {
+            'content-type': 'text/plain',
+          },
+        );
+        expect(added.status).toBe(503);
+        const { body } = await request(again.url, 'GET', '/api/collections/fragile');
+        expect(body.documents.map((document: { source: string }) => document.source)).toEqual(['tires.txt']);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      if (other.child.exitCode === null) await other.stop();
     }
   });
 });

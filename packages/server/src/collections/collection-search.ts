@@ -102,7 +102,7 @@ export class CollectionSearch {
     limit: number,
     signal: AbortSignal | undefined,
   ): Promise<string[]> {
-    const model = await this.models.get(collection.embeddingModel!);
+    const model = await this.models.forCollection(collection);
     const [embedded] = await model.embed([query], signal);
     const target = embedded!;
     const stored = this.embeddings(collection.id);

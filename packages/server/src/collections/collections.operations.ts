@@ -68,6 +68,7 @@ export function collectionOperations(error: (description: string) => ResponseDoc
         404: notFound,
         413: error('The body is larger than 10 MB.'),
         415: error('Not text/plain, text/markdown, text/html or application/json.'),
+        503: error("The collection's embedding model cannot be loaded (moved or deleted since)."),
       },
     },
     {
@@ -89,6 +90,7 @@ export function collectionOperations(error: (description: string) => ResponseDoc
         200: { description: 'Passages, best first.', schema: collections.searchResponseSchema },
         400: error('An empty query, one over 2000 characters, or vector search without an embedding model.'),
         404: notFound,
+        503: error("The collection's embedding model cannot be loaded (vector and hybrid search)."),
       },
     },
   ];

@@ -189,7 +189,7 @@ export class CollectionService {
       prepared.push(this.prepare(collection, input, pathOf(index)));
     }
     const changed = prepared.filter((document) => document.chunks !== undefined);
-    if (collection.embeddingModel && changed.length > 0) await this.embed(collection.embeddingModel, changed, signal);
+    if (collection.embeddingModel && changed.length > 0) await this.embed(collection, changed, signal);
     signal?.throwIfAborted();
     return this.repository.transaction(() => prepared.map((document) => this.write(collection, document)));
   }
@@ -215,13 +215,8 @@ export class CollectionService {
     return prepared;
   }
 
-  private async embed(reference: string, documents: PreparedDocument[], signal?: AbortSignal): Promise<void> {
-    const model = await this.models.get(reference).catch((error: Error) => {
-      throw new HttpError(
-        'invalid-request',
-        `the collection's embedding model "${reference}" cannot be loaded: ${error.message}`,
-      );
-    });
+  private async embed(collection: Collection, documents: PreparedDocument[], signal?: AbortSignal): Promise<void> {
+    const model = await this.models.forCollection(collection);
     const chunks = documents.flatMap((document) => document.chunks ?? []);
     const vectors = await model.embed(
       chunks.map((chunk) => (chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text)),

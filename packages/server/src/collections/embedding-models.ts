@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type EmbeddingModel, loadEmbeddingModel } from '@groundwork/runtime/models';
+import { HttpError } from '../http/http-error.js';
 import type { ModelHost } from '../models/model-host.js';
 
 /** What finds embedding models: the host's listed models by name, else a folder path. */
@@ -42,6 +43,19 @@ export class EmbeddingModels {
       loading.catch(() => this.loaded.delete(folder));
     }
     return loading;
+  }
+
+  /** The model a collection records, or a 503 naming it and why it cannot be loaded (moved, deleted, broken). */
+  async forCollection(collection: { name: string; embeddingModel: string | null }): Promise<EmbeddingModel> {
+    const reference = collection.embeddingModel!;
+    try {
+      return await this.get(reference);
+    } catch (error) {
+      throw new HttpError(
+        'unavailable',
+        `collection "${collection.name}" embeds with "${reference}", which cannot be loaded: ${(error as Error)?.message ?? error}`,
+      );
+    }
   }
 
   async close(): Promise<void> {
