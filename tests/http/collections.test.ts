@@ -153,6 +153,13 @@ describe('collections over HTTP', () => {
     expect(keyword.passages.map((passage) => passage.source)).toEqual(['invoice.txt']);
     const vector = await search('garage', { query, mode: 'vector', topK: 4 });
     expect(vector.passages[0]!.source).toBe('tires.txt');
+    // One list answers with its own scores: BM25 relevance (positive, best first) and cosine similarity.
+    expect(keyword.passages[0]!.score).toBeGreaterThan(0);
+    expect(keyword.passages[0]!.score).toBe(keyword.passages[0]!.keywordScore);
+    const cosines = vector.passages.map((passage) => passage.score);
+    expect(cosines).toEqual([...cosines].sort((a, b) => b - a));
+    expect(vector.passages.map((passage) => passage.vectorScore)).toEqual(cosines);
+    for (const cosine of cosines) expect(Math.abs(cosine)).toBeLessThanOrEqual(1 + 1e-6);
 
     const rankOf = (result: typeof vector, source: string) =>
       result.passages.findIndex((passage) => passage.source === source) + 1;

@@ -70,7 +70,11 @@ export interface SearchPassage {
   documentId: string;
   /** Its place (from 1) in the keyword ranking; null when that ranking did not find it or did not run. */
   keywordRank?: number | null;
+  /** BM25 relevance, when the passage is in the keyword list. */
+  keywordScore?: number | null;
   vectorRank?: number | null;
+  /** Cosine similarity to the query, when the passage is in the vector list. */
+  vectorScore?: number | null;
   highlights: TextSpan[];
 }
 

@@ -15,6 +15,11 @@ import type { EmbeddingModels } from './embedding-models.js';
 export const CANDIDATES = 50;
 const DEFAULT_VECTOR_WEIGHT = 0.5;
 
+interface Scored {
+  id: string;
+  score: number;
+}
+
 export interface SearchResult {
   passages: SearchPassage[];
   mode: SearchMode;
@@ -52,21 +57,27 @@ export class CollectionSearch {
     signal?.throwIfAborted();
 
     const weight = request.vectorWeight ?? DEFAULT_VECTOR_WEIGHT;
-    const lists =
+    const ids = (list: Scored[]) => list.map((entry) => entry.id);
+    // One list answers with its own scores (BM25 relevance, or cosine); hybrid with the fused reciprocal-rank score.
+    const ranked =
       mode === 'hybrid'
-        ? [
-            { ids: keyword, weight: 1 - weight },
-            { ids: vector, weight },
-          ]
-        : [{ ids: mode === 'keyword' ? keyword : vector, weight: 1 }];
-    const fused = reciprocalRankFusion(lists).slice(0, topK);
-    const chunks = new Map(this.repository.chunks(fused.map((entry) => entry.id)).map((chunk) => [chunk.id, chunk]));
-    const rank = (ids: string[], id: string) => (ids.indexOf(id) + 1 || null) as number | null;
-    const passages = fused.flatMap(({ id, score }) => {
+        ? reciprocalRankFusion([
+            { ids: ids(keyword), weight: 1 - weight },
+            { ids: ids(vector), weight },
+          ]).slice(0, topK)
+        : (mode === 'keyword' ? keyword : vector).slice(0, topK);
+    const chunks = new Map(this.repository.chunks(ranked.map((entry) => entry.id)).map((chunk) => [chunk.id, chunk]));
+    const rank = (list: Scored[], id: string) => {
+      const index = list.findIndex((entry) => entry.id === id);
+      return index < 0 ? { rank: null, score: null } : { rank: index + 1, score: list[index]!.score };
+    };
+    const passages = ranked.flatMap(({ id, score }) => {
       const chunk = chunks.get(id);
       // A chunk replaced between the ranking and this read is left out rather than shown stale.
       if (!chunk) return [];
       const { documentId, source, text, start, end, heading } = chunk;
+      const byKeyword = rank(keyword, id);
+      const byVector = rank(vector, id);
       return [
         {
           id,
@@ -78,8 +89,10 @@ export class CollectionSearch {
           start,
           end,
           documentId,
-          keywordRank: rank(keyword, id),
-          vectorRank: rank(vector, id),
+          keywordRank: byKeyword.rank,
+          keywordScore: byKeyword.score,
+          vectorRank: byVector.rank,
+          vectorScore: byVector.score,
           highlights: highlightTerms(text, terms),
         },
       ];
@@ -87,21 +100,26 @@ export class CollectionSearch {
     return { passages, mode };
   }
 
-  /** Chunk ids best first by BM25; every term quoted, so no user text reaches MATCH as FTS5 syntax. */
-  private keyword(collection: Collection, terms: string[], sources: string[] | undefined, limit: number): string[] {
+  /**
+   * Chunks best first by BM25, scored by relevance (SQLite's bm25() negated: higher is better); every term quoted,
+   * so no user text reaches MATCH as FTS5 syntax.
+   */
+  private keyword(collection: Collection, terms: string[], sources: string[] | undefined, limit: number): Scored[] {
     if (terms.length === 0) return [];
     const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
-    return this.repository.keywordSearch(collection.id, match, sources, limit).map((row) => row.id);
+    return this.repository
+      .keywordSearch(collection.id, match, sources, limit)
+      .map((row) => ({ id: row.id, score: -row.bm25 }));
   }
 
-  /** Chunk ids best first by cosine similarity (the stored vectors and the query's are L2-normalised). */
+  /** Chunks best first by cosine similarity (the stored vectors and the query's are L2-normalised). */
   private async vector(
     collection: Collection,
     query: string,
     sources: string[] | undefined,
     limit: number,
     signal: AbortSignal | undefined,
-  ): Promise<string[]> {
+  ): Promise<Scored[]> {
     const model = await this.models.forCollection(collection);
     const [embedded] = await model.embed([query], signal);
     const target = embedded!;
@@ -121,7 +139,7 @@ export class CollectionSearch {
       scored.push({ id: stored.ids[index]!, score: dot });
     }
     scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, limit).map((entry) => entry.id);
+    return scored.slice(0, limit);
   }
 
   private embeddings(collectionId: string): StoredEmbeddings {

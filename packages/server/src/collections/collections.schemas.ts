@@ -136,14 +136,20 @@ export const passageSchema = z.object({
   id: z.string().describe('The chunk id (`chk_…`).'),
   text: z.string(),
   source: z.string(),
-  score: z.number().describe('The fused (reciprocal rank) score.'),
+  score: z
+    .number()
+    .describe(
+      'Higher is better: BM25 relevance in keyword mode, cosine similarity in vector mode, the fused reciprocal-rank score in hybrid mode.',
+    ),
   collection: z.string(),
   heading: z.string().nullable(),
   start: z.int(),
   end: z.int(),
   documentId: z.string(),
   keywordRank: z.int().nullable().describe('Its place in the BM25 list (from 1), or null when not in it.'),
+  keywordScore: z.number().nullable().describe('Its BM25 relevance (higher is better), or null when not in that list.'),
   vectorRank: z.int().nullable(),
+  vectorScore: z.number().nullable().describe('Its cosine similarity to the query, or null when not in that list.'),
   highlights: z.array(z.object({ start: z.int(), end: z.int() })).describe("The query's terms in `text`."),
 });
 
