@@ -23,9 +23,10 @@ function* flowsIn(flow: FlowDefinition): Generator<FlowDefinition> {
 }
 
 describe('examples', () => {
-  it('holds the five documented examples and the referenced sub-flow', () => {
+  it('holds the six documented examples and the referenced sub-flow', () => {
     expect(files).toEqual([
       'batch-summaries.flow.yaml',
+      'docs-copilot.flow.yaml',
       'lib/word-count.flow.yaml',
       'parallel-review.flow.yaml',
       'story-qa.flow.yaml',
