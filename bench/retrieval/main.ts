@@ -3,6 +3,7 @@
 // repository's docs/ and README.md, then a generated corpus (10,000 documents by default), and searches it with
 // 200 seeded queries: BM25 alone, then, in a collection embedded with the tiny test embedding model, vector and
 // hybrid (the model is a stand-in for the cost of search; a real encoder's own time per query is added on top).
+// MiniSearch, the usual in-process JavaScript full-text search, indexes and searches the same chunks as the peer.
 // Usage: npm run bench:retrieval [-- --documents N] [--queries N] [--seed N] [--no-vectors]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { CollectionService, type DocumentInput } from '../../packages/server/src
 import { openDatabase } from '../../packages/server/src/db/connection.js';
 import { environment } from '../environment.js';
 import { corpus, document, query } from './corpus.js';
+import { indexWithMiniSearch } from './minisearch-peer.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -88,6 +90,27 @@ const queries = Array.from({ length: queryCount }, () => query(words));
 await service.create({ name: 'generated' });
 indexed.push(await index('generated', `generated (${documentCount} documents)`, generated));
 searched.push(await latencies('generated', 'keyword', queries));
+// The peer, on the same documents and queries in the same run.
+const peer = indexWithMiniSearch(generated);
+indexed.push({
+  corpus: 'generated, MiniSearch 7.2.0 (peer, in memory)',
+  documents: documentCount,
+  chunks: peer.chunks,
+  megabytes: indexed.at(-1)!.megabytes,
+  seconds: peer.seconds,
+});
+for (const text of queries.slice(0, 5)) peer.search(text);
+const peerTimes = queries.map((text) => {
+  const started = performance.now();
+  peer.search(text);
+  return performance.now() - started;
+});
+searched.push({
+  collection: 'generated, MiniSearch (peer)',
+  mode: 'keyword',
+  chunks: peer.chunks,
+  latencies: peerTimes,
+});
 searched.push(await latencies('repo-docs', 'keyword', ['how do I run a flow', 'groundedness scorer', 'API keys']));
 
 if (model) {

@@ -2,7 +2,7 @@ import { highlightTerms, queryTerms, reciprocalRankFusion, sourceMatches } from 
 import { HttpError } from '../http/http-error.js';
 import type { CollectionsRepository, StoredEmbeddings } from './collections.repository.js';
 import {
-  type Collection,
+  type CollectionSettings,
   DEFAULT_TOP_K,
   MAX_QUERY_LENGTH,
   type SearchMode,
@@ -38,7 +38,7 @@ export class CollectionSearch {
     private readonly models: EmbeddingModels,
   ) {}
 
-  async search(collection: Collection, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+  async search(collection: CollectionSettings, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
     const query = checkQuery(request.query);
     const topK = request.topK ?? DEFAULT_TOP_K;
     let mode: SearchMode = request.mode ?? 'hybrid';
@@ -104,7 +104,12 @@ export class CollectionSearch {
    * Chunks best first by BM25, scored by relevance (SQLite's bm25() negated: higher is better); every term quoted,
    * so no user text reaches MATCH as FTS5 syntax.
    */
-  private keyword(collection: Collection, terms: string[], sources: string[] | undefined, limit: number): Scored[] {
+  private keyword(
+    collection: CollectionSettings,
+    terms: string[],
+    sources: string[] | undefined,
+    limit: number,
+  ): Scored[] {
     if (terms.length === 0) return [];
     const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
     return this.repository
@@ -114,7 +119,7 @@ export class CollectionSearch {
 
   /** Chunks best first by cosine similarity (the stored vectors and the query's are L2-normalised). */
   private async vector(
-    collection: Collection,
+    collection: CollectionSettings,
     query: string,
     sources: string[] | undefined,
     limit: number,

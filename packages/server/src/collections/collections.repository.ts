@@ -1,6 +1,6 @@
 import type { Database } from '../db/connection.js';
 import { statement } from '../db/statements.js';
-import type { Collection, CollectionDocument } from './collections.schemas.js';
+import type { Collection, CollectionDocument, CollectionSettings } from './collections.schemas.js';
 
 /** A chunk to store: its place in the document's plain text, and its embedding when the collection has a model. */
 export interface NewChunk {
@@ -39,7 +39,8 @@ export class CollectionNameTakenError extends Error {
   }
 }
 
-const COLLECTION_COLUMNS = `c.id, c.name, c.embedding_model, c.chunk_size, c.chunk_overlap, c.created_at,
+const SETTINGS_COLUMNS = 'c.id, c.name, c.embedding_model, c.chunk_size, c.chunk_overlap, c.created_at';
+const COLLECTION_COLUMNS = `${SETTINGS_COLUMNS},
   (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS document_count,
   (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id) AS chunk_count`;
 const DOCUMENT_COLUMNS = 'id, collection_id, source, format, content_hash, chars, chunk_count, added_at, updated_at';
@@ -49,7 +50,7 @@ const CHUNK_COLUMNS = 'k.id, k.document_id, d.source, k.text, k.start_char, k.en
 export class CollectionsRepository {
   constructor(private readonly db: Database) {}
 
-  insertCollection(collection: Omit<Collection, 'documentCount' | 'chunkCount'>): void {
+  insertCollection(collection: CollectionSettings): void {
     if (this.findByName(collection.name)) throw new CollectionNameTakenError(collection.name);
     statement(
       this.db,
@@ -66,6 +67,17 @@ export class CollectionsRepository {
 
   findById(id: string): Collection | undefined {
     return toCollection(statement(this.db, `SELECT ${COLLECTION_COLUMNS} FROM collections c WHERE c.id = ?`).get(id));
+  }
+
+  /** A collection's settings by id or name, without counting its rows. */
+  findSettings(idOrName: string): CollectionSettings | undefined {
+    const record = statement(
+      this.db,
+      `SELECT ${SETTINGS_COLUMNS} FROM collections c WHERE c.id = ? OR c.name = ? ORDER BY c.id = ? DESC LIMIT 1`,
+    ).get(idOrName, idOrName, idOrName);
+    if (!record) return undefined;
+    const { documentCount: _documents, chunkCount: _chunks, ...settings } = toCollection(record)!;
+    return settings;
   }
 
   findByName(name: string): Collection | undefined {
@@ -182,11 +194,13 @@ export class CollectionsRepository {
     const filter = sourceFilter(sources);
     // CROSS JOIN keeps SQLite from driving the join from the collection's chunks (one FTS lookup per chunk): the
     // MATCH runs once, and its rows are then kept to the collection.
-    const sql = `SELECT k.id, bm25(chunks_fts) AS bm25 FROM chunks_fts
+    // `rank` is bm25() with the default weights; ordering by it lets FTS5 sort inside the index (about twice as fast
+    // as ordering by a bm25() call).
+    const sql = `SELECT k.id, rank AS bm25 FROM chunks_fts
       CROSS JOIN chunks k ON k.seq = chunks_fts.rowid
       ${filter.sql ? 'CROSS JOIN documents d ON d.id = k.document_id' : ''}
       WHERE chunks_fts MATCH ? AND k.collection_id = ? ${filter.sql}
-      ORDER BY bm25 LIMIT ?`;
+      ORDER BY rank LIMIT ?`;
     // Filtered searches vary in shape with their sources: prepared each time rather than cached without bound.
     const prepared = filter.sql ? this.db.prepare(sql) : statement(this.db, sql);
     return prepared.all(match, collectionId, ...filter.values, limit) as { id: string; bm25: number }[];

@@ -112,6 +112,8 @@ export const collectionSchema = z.object({
 });
 
 export type Collection = z.infer<typeof collectionSchema>;
+/** A collection's settings without its counts (which cost a scan of its rows): what adding and searching need. */
+export type CollectionSettings = Omit<Collection, 'documentCount' | 'chunkCount'>;
 
 export const documentSchema = z.object({
   id: z.string().describe('`doc_…`'),

@@ -16,6 +16,7 @@ import {
   type AddStatus,
   type Collection,
   type CollectionDocument,
+  type CollectionSettings,
   collectionNameSchema,
   DEFAULT_CHUNK_OVERLAP,
   DEFAULT_CHUNK_SIZE,
@@ -134,13 +135,20 @@ export class CollectionService {
     return found;
   }
 
+  /** A collection's settings (no counts: cheap on a large one) by id or name; 404 naming it. */
+  private settings(idOrName: string): CollectionSettings {
+    const found = this.repository.findSettings(idOrName);
+    if (!found) throw HttpError.notFound(`collection "${idOrName}"`);
+    return found;
+  }
+
   /** Deletes a collection with its documents and chunks; 404 when unknown. */
   delete(idOrName: string): void {
-    this.repository.deleteCollection(this.get(idOrName).id);
+    this.repository.deleteCollection(this.settings(idOrName).id);
   }
 
   documents(idOrName: string): CollectionDocument[] {
-    return this.repository.documents(this.get(idOrName).id);
+    return this.repository.documents(this.settings(idOrName).id);
   }
 
   /** Adds or replaces one document (sent as the body: problems are named at `body`). */
@@ -158,7 +166,7 @@ export class CollectionService {
 
   /** Removes a document (by id or source) and its chunks; 404 naming it. */
   removeDocument(idOrName: string, idOrSource: string): void {
-    const collection = this.get(idOrName);
+    const collection = this.settings(idOrName);
     const document = this.repository.findDocument(collection.id, idOrSource);
     if (!document) throw HttpError.notFound(`document "${idOrSource}" in collection "${collection.name}"`);
     this.repository.deleteDocument(document.id);
@@ -166,7 +174,7 @@ export class CollectionService {
 
   /** Passages best first (see CollectionSearch): 400 for a bad query, 404 for an unknown collection. */
   search(idOrName: string, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
-    return this.searcher.search(this.get(idOrName), request, signal);
+    return this.searcher.search(this.settings(idOrName), request, signal);
   }
 
   /** Closes the embedding models loaded for collections. */
@@ -180,7 +188,7 @@ export class CollectionService {
     pathOf: (index: number) => string,
     signal: AbortSignal | undefined,
   ): Promise<AddResult[]> {
-    const collection = this.get(idOrName);
+    const collection = this.settings(idOrName);
     const seen = new Set<string>();
     const prepared: PreparedDocument[] = [];
     for (const [index, input] of inputs.entries()) {
@@ -195,7 +203,7 @@ export class CollectionService {
   }
 
   /** Chunks a document, unless it is stored as it is (then `chunks` stays undefined and nothing is written). */
-  private prepare(collection: Collection, input: DocumentInput, path: string): PreparedDocument {
+  private prepare(collection: CollectionSettings, input: DocumentInput, path: string): PreparedDocument {
     const format = input.format ?? detectDocumentFormat({ fileName: input.source });
     const hash = `sha256:${createHash('sha256').update(`${format}\0${input.content}`).digest('hex')}`;
     const prepared: PreparedDocument = { source: input.source, format, hash, chars: 0 };
@@ -215,7 +223,11 @@ export class CollectionService {
     return prepared;
   }
 
-  private async embed(collection: Collection, documents: PreparedDocument[], signal?: AbortSignal): Promise<void> {
+  private async embed(
+    collection: CollectionSettings,
+    documents: PreparedDocument[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     const model = await this.models.forCollection(collection);
     const chunks = documents.flatMap((document) => document.chunks ?? []);
     const vectors = await model.embed(
@@ -227,7 +239,7 @@ export class CollectionService {
     });
   }
 
-  private write(collection: Collection, prepared: PreparedDocument): AddResult {
+  private write(collection: CollectionSettings, prepared: PreparedDocument): AddResult {
     // Looked up again inside the transaction: another request may have written the same source meanwhile.
     const stored = this.repository.findDocumentBySource(collection.id, prepared.source);
     if (stored?.contentHash === prepared.hash) return { document: stored, status: 'unchanged' };
