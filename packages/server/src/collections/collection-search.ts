@@ -10,6 +10,7 @@ import {
   type SearchRequest,
 } from './collections.schemas.js';
 import type { EmbeddingModels } from './embedding-models.js';
+import { topScores } from './top-scores.js';
 
 /** How many of each list's best chunks hybrid search fuses. */
 export const CANDIDATES = 50;
@@ -129,22 +130,26 @@ export class CollectionSearch {
     const [embedded] = await model.embed([query], signal);
     const target = embedded!;
     const stored = this.embeddings(collection.id);
-    const scored: { id: string; score: number }[] = [];
+    if (stored.ids.length > 0 && stored.dimensions !== target.length) {
+      throw new HttpError(
+        'invalid-request',
+        `collection "${collection.name}" holds ${stored.dimensions}-dimensional embeddings but its model "${collection.embeddingModel}" now gives ${target.length}: re-create the collection`,
+      );
+    }
+    const { matrix, dimensions } = stored;
+    const scores = new Float64Array(stored.ids.length);
     for (let index = 0; index < stored.ids.length; index++) {
-      if (!sourceMatches(stored.sources[index]!, sources)) continue;
-      const vector = stored.vectors[index]!;
-      if (vector.length !== target.length) {
-        throw new HttpError(
-          'invalid-request',
-          `collection "${collection.name}" holds ${vector.length}-dimensional embeddings but its model "${collection.embeddingModel}" now gives ${target.length}: re-create the collection`,
-        );
+      if (sources && !sourceMatches(stored.sources[index]!, sources)) {
+        scores[index] = Number.NaN;
+        continue;
       }
       let dot = 0;
-      for (let dimension = 0; dimension < target.length; dimension++) dot += vector[dimension]! * target[dimension]!;
-      scored.push({ id: stored.ids[index]!, score: dot });
+      const offset = index * dimensions;
+      for (let dimension = 0; dimension < dimensions; dimension++)
+        dot += matrix[offset + dimension]! * target[dimension]!;
+      scores[index] = dot;
     }
-    scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, limit);
+    return topScores(scores, limit).map((index) => ({ id: stored.ids[index]!, score: scores[index]! }));
   }
 
   private embeddings(collectionId: string): StoredEmbeddings {
