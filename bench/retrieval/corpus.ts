@@ -3,18 +3,7 @@
  * frequencies in real text fall off), sentences of 6 to 22 words, 150 to 400 words a document, and Markdown
  * headings in half of them. The same seed gives the same documents and queries.
  */
-
-/** mulberry32: a small, fast seeded generator (uniform in [0, 1)). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '@groundwork/runtime/evaluators';
 
 const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'st', 'tr', 'pl', 'gr'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'ou'];
