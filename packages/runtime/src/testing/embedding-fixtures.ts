@@ -31,6 +31,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { BERT_SPECIAL, bertTokenizerJson, floatTensor, int64Tensor } from './bert-fixtures.js';
 
 const { onnx } = onnxProto;
 
@@ -49,9 +50,9 @@ export const EMBEDDING_TOPICS: readonly (readonly string[])[] = [
 ].map((topic) => topic.split(' '));
 export const EMBEDDING_FUNCTION_WORDS =
   'the a an is are was of to in on for and with how what my your it this do does i you we can new . , ? !'.split(' ');
-const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
+
 export const EMBEDDING_VOCAB: readonly string[] = [
-  ...SPECIAL,
+  ...BERT_SPECIAL,
   '##s',
   ...EMBEDDING_TOPICS.flat(),
   ...EMBEDDING_FUNCTION_WORDS,
@@ -110,69 +111,11 @@ export async function writeTestEmbeddingModel(dir: string, options: TestEmbeddin
     max_position_embeddings: maxTokens,
   };
   writeFileSync(join(folder, 'config.json'), JSON.stringify(config, null, 2));
-  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizerJson()));
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(bertTokenizerJson(EMBEDDING_VOCAB)));
   writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]', model_max_length: 512 }));
   const path = options.layout === 'flat' ? join(folder, 'model.onnx') : join(folder, 'onnx', 'model.onnx');
   writeFileSync(path, embeddingGraph(options.output ?? 'last_hidden_state', !options.noTokenTypes));
   return folder;
-}
-
-function tokenizerJson(): object {
-  const special = (content: string, id: number) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
-  const token = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL.map(special),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, lowercase: true },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [token('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, token('[SEP]')],
-      pair: [
-        token('[CLS]'),
-        { Sequence: { id: 'A', type_id: 0 } },
-        token('[SEP]'),
-        { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '[SEP]', type_id: 1 } },
-      ],
-      special_tokens: {
-        '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
-        '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(EMBEDDING_VOCAB.map((word, id) => [word, id])),
-    },
-  };
-}
-
-function floatTensor(name: string, dims: number[], values: number[]) {
-  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values };
-}
-
-function int64Tensor(name: string, values: number[]) {
-  const raw = new BigInt64Array(values.map(BigInt));
-  return {
-    name,
-    dims: [values.length],
-    dataType: onnx.TensorProto.DataType.INT64,
-    rawData: new Uint8Array(raw.buffer),
-  };
 }
 
 function embeddingGraph(output: 'last_hidden_state' | 'sentence_embedding', tokenTypes: boolean): Uint8Array {

@@ -9,11 +9,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { BERT_SPECIAL, bertTokenizerJson, floatTensor, int64Tensor } from './bert-fixtures.js';
 import { temporaryFolder } from './model-fixtures.js';
 
 const { onnx } = onnxProto;
 
-export const NLI_SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
+export const NLI_SPECIAL = BERT_SPECIAL;
 export const NLI_WORDS = 'the cat sat on mat dog ran in park tower is tall short paris yes no . ##s'.split(' ');
 export const NLI_VOCAB = [...NLI_SPECIAL, ...NLI_WORDS];
 const DIM = 3;
@@ -64,7 +65,7 @@ export function writeNliModel(options: NliFixtureOptions = {}, into = temporaryF
   };
   if (!options.noLabels) config.id2label = Object.fromEntries(labels.map((label, index) => [String(index), label]));
   writeFileSync(join(folder, 'config.json'), JSON.stringify(config, null, 2));
-  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizerJson()));
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(bertTokenizerJson(NLI_VOCAB)));
   writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ pad_token: '[PAD]', model_max_length: 512 }));
   const graph = classifierGraph(options.outputs ?? labels.length);
   const path = options.layout === 'flat' ? join(folder, 'model.onnx') : join(folder, 'onnx', 'model.onnx');
@@ -82,65 +83,6 @@ export function expectedLogits(ids: number[], types: number[], labels: number): 
   });
   const { weights, bias } = head(labels);
   return bias.map((value, column) => value + mean.reduce((sum, x, row) => sum + x * weights[row]![column]!, 0));
-}
-
-function tokenizerJson(): object {
-  const special = (content: string, id: number) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
-  const token = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
-  const sequence = (id: 'A' | 'B', typeId: number) => ({ Sequence: { id, type_id: typeId } });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: NLI_SPECIAL.map(special),
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [token('[CLS]', 0), sequence('A', 0), token('[SEP]', 0)],
-      pair: [token('[CLS]', 0), sequence('A', 0), token('[SEP]', 0), sequence('B', 1), token('[SEP]', 1)],
-      special_tokens: {
-        '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
-        '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(NLI_VOCAB.map((word, id) => [word, id])),
-    },
-  };
-}
-
-function floatTensor(name: string, dims: number[], values: number[]) {
-  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values };
-}
-
-function int64Tensor(name: string, values: number[]) {
-  const raw = new BigInt64Array(values.map(BigInt));
-  return {
-    name,
-    dims: [values.length],
-    dataType: onnx.TensorProto.DataType.INT64,
-    rawData: new Uint8Array(raw.buffer),
-  };
 }
 
 function classifierGraph(labels: number): Uint8Array {
