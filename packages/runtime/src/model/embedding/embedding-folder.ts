@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { findEncoderGraph, readFolderJson } from '../encoder-files.js';
 
 /**
  * A sentence-embedding model folder in the Optimum / transformers.js layout (an exported all-MiniLM-L6-v2, bge-small,
@@ -30,7 +31,12 @@ export function readEmbeddingFolder(folderPath: string): EmbeddingFolder {
       `${folderPath}: no such folder (an embedding model is a folder with config.json, tokenizer.json and onnx/model.onnx)`,
     );
   }
-  const config = readJson(path, 'config.json', 'the config the model was exported with');
+  const config = readFolderJson(
+    path,
+    'config.json',
+    'the config the model was exported with',
+    (message) => new EmbeddingModelError(message),
+  );
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
   const generative = architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
   if (generative) {
@@ -39,11 +45,16 @@ export function readEmbeddingFolder(folderPath: string): EmbeddingFolder {
         'turns a text into one vector (an exported sentence-transformers model such as all-MiniLM-L6-v2 or bge-small)',
     );
   }
-  const onnxPath = findGraph(path);
+  const onnxPath = findEncoderGraph(path);
   if (!onnxPath) throw new EmbeddingModelError(`${folderPath}: no onnx/model.onnx, onnx/model*.onnx or model.onnx`);
-  const tokenizerJson = readJson(path, 'tokenizer.json', 'the tokenizer the model was trained with');
+  const tokenizerJson = readFolderJson(
+    path,
+    'tokenizer.json',
+    'the tokenizer the model was trained with',
+    (message) => new EmbeddingModelError(message),
+  );
   const tokenizerConfig = existsSync(join(path, 'tokenizer_config.json'))
-    ? readJson(path, 'tokenizer_config.json', '')
+    ? readFolderJson(path, 'tokenizer_config.json', '', (message) => new EmbeddingModelError(message))
     : {};
   const declared = [config.max_position_embeddings, tokenizerConfig.model_max_length]
     .map(Number)
@@ -56,30 +67,4 @@ export function readEmbeddingFolder(folderPath: string): EmbeddingFolder {
     tokenizerConfig,
     maxTokens: Math.min(MAX_TOKENS_CAP, ...declared),
   };
-}
-
-/** onnx/model.onnx, then model.onnx, then the first other onnx/model*.onnx by name (model_quantized.onnx, ...). */
-function findGraph(path: string): string | undefined {
-  for (const file of [join(path, 'onnx', 'model.onnx'), join(path, 'model.onnx')]) {
-    if (existsSync(file)) return file;
-  }
-  const folder = join(path, 'onnx');
-  if (!existsSync(folder)) return undefined;
-  const other = readdirSync(folder)
-    .filter((name) => /^model.*\.onnx$/.test(name))
-    .sort()[0];
-  return other === undefined ? undefined : join(folder, other);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: config files are read loosely; fields are checked where used.
-function readJson(folder: string, file: string, what: string): Record<string, any> {
-  const path = join(folder, file);
-  if (!existsSync(path)) throw new EmbeddingModelError(`${folder}: no ${file}${what ? ` (${what})` : ''}`);
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8'));
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
-    return value;
-  } catch (error) {
-    throw new EmbeddingModelError(`${path}: cannot be read (${(error as Error).message})`);
-  }
 }

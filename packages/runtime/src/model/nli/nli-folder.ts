@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { findEncoderGraph, readFolderJson } from '../encoder-files.js';
 
 /**
  * A user-supplied ONNX sequence-classification model used as an NLI / cross-encoder groundedness scorer (an exported
@@ -42,7 +43,12 @@ export function readNliFolder(folderPath: string): NliFolder {
       `${folderPath}: no such folder (an NLI model is a folder with config.json, tokenizer.json and model.onnx)`,
     );
   }
-  const config = readJson(path, 'config.json', 'the config the classifier was exported with');
+  const config = readFolderJson(
+    path,
+    'config.json',
+    'the config the classifier was exported with',
+    (message) => new NliModelError(message),
+  );
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
   const generative = architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
   if (generative) {
@@ -56,11 +62,16 @@ export function readNliFolder(folderPath: string): NliFolder {
       `${folderPath}: config.json has no id2label, so this is not a sequence-classification (NLI) model`,
     );
   }
-  const onnxPath = [join(path, 'model.onnx'), join(path, 'onnx', 'model.onnx')].find((file) => existsSync(file));
-  if (!onnxPath) throw new NliModelError(`${folderPath}: no model.onnx or onnx/model.onnx`);
-  const tokenizerJson = readJson(path, 'tokenizer.json', 'the tokenizer the model was trained with');
+  const onnxPath = findEncoderGraph(path);
+  if (!onnxPath) throw new NliModelError(`${folderPath}: no onnx/model.onnx, onnx/model*.onnx or model.onnx`);
+  const tokenizerJson = readFolderJson(
+    path,
+    'tokenizer.json',
+    'the tokenizer the model was trained with',
+    (message) => new NliModelError(message),
+  );
   const tokenizerConfig = existsSync(join(path, 'tokenizer_config.json'))
-    ? readJson(path, 'tokenizer_config.json', '')
+    ? readFolderJson(path, 'tokenizer_config.json', '', (message) => new NliModelError(message))
     : {};
   const { mode, entailmentIndex } = entailmentOf(folderPath, labels);
   const declared = [config.max_position_embeddings, (tokenizerConfig as Record<string, unknown>).model_max_length]
@@ -102,17 +113,4 @@ function labelsOf(id2label: unknown): string[] {
   const labels: string[] = [];
   for (const [key, value] of entries) labels[key] = value;
   return labels.length === entries.length ? labels : [];
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: config files are read loosely; fields are checked where used.
-function readJson(folder: string, file: string, what: string): Record<string, any> {
-  const path = join(folder, file);
-  if (!existsSync(path)) throw new NliModelError(`${folder}: no ${file}${what ? ` (${what})` : ''}`);
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8'));
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
-    return value;
-  } catch (error) {
-    throw new NliModelError(`${path}: cannot be read (${(error as Error).message})`);
-  }
 }

@@ -58,7 +58,7 @@ describe('readNliFolder', () => {
     const empty = join(dir, 'no-graph');
     mkdirSync(empty, { recursive: true });
     writeFileSync(join(empty, 'config.json'), JSON.stringify({ id2label: { 0: 'entailment', 1: 'neutral' } }));
-    expect(() => readNliFolder(empty)).toThrow(/no model\.onnx or onnx\/model\.onnx/);
+    expect(() => readNliFolder(empty)).toThrow(/no onnx\/model\.onnx, onnx\/model\*\.onnx or model\.onnx/);
   });
 });
 

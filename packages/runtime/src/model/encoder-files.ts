@@ -1,0 +1,38 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The files of an encoder model folder (a sentence-embedding model, an NLI classifier) in the Optimum layout:
+ * the graph is onnx/model.onnx, then model.onnx, then the first other onnx/model*.onnx by name
+ * (model_quantized.onnx, ...).
+ */
+export function findEncoderGraph(path: string): string | undefined {
+  for (const file of [join(path, 'onnx', 'model.onnx'), join(path, 'model.onnx')]) {
+    if (existsSync(file)) return file;
+  }
+  const folder = join(path, 'onnx');
+  if (!existsSync(folder)) return undefined;
+  const other = readdirSync(folder)
+    .filter((name) => /^model.*\.onnx$/.test(name))
+    .sort()[0];
+  return other === undefined ? undefined : join(folder, other);
+}
+
+/** A JSON object file of the folder; `fail` makes the error that names what is missing or unreadable. */
+export function readFolderJson(
+  folder: string,
+  file: string,
+  what: string,
+  fail: (message: string) => Error,
+  // biome-ignore lint/suspicious/noExplicitAny: config files are read loosely; fields are checked where used.
+): Record<string, any> {
+  const path = join(folder, file);
+  if (!existsSync(path)) throw fail(`${folder}: no ${file}${what ? ` (${what})` : ''}`);
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8'));
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return value;
+  } catch (error) {
+    throw fail(`${path}: cannot be read (${(error as Error).message})`);
+  }
+}
