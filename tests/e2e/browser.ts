@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { type ServerProcess, startServer } from '../http/server-process.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -46,4 +47,37 @@ export function pageErrors(page: Page): string[] {
 export function screenshotPath(name: string): string {
   const folder = process.env.GROUNDWORK_SCREENSHOTS;
   return folder ? resolve(folder, name) : join(tmpdir(), `groundwork-${name}`);
+}
+
+/** A real `groundwork serve` and a headless Chromium page on it, shared by the tests of one file. */
+export interface BrowserSession {
+  server: ServerProcess;
+  browser: Browser;
+  page: Page;
+  /** What the page logged as errors (see pageErrors). */
+  errors: string[];
+}
+
+/** Starts the server, lets `prepare` store what the tests need through the API, then opens the page. */
+export async function openBrowserSession(
+  viewport: { width: number; height: number },
+  prepare?: (server: ServerProcess) => Promise<unknown>,
+): Promise<BrowserSession> {
+  const server = await startServer();
+  await prepare?.(server);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  return { server, browser, page, errors: pageErrors(page) };
+}
+
+export async function closeBrowserSession(session: BrowserSession | undefined): Promise<void> {
+  await session?.browser.close();
+  await session?.server.stop();
+}
+
+/** A JSON call of the server's API; a status other than 2xx throws with the body. */
+export async function api<T>(server: ServerProcess, path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, init);
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
 }

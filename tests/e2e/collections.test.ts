@@ -6,10 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../http/server-process.js';
-import { launchBrowser, pageErrors, screenshotPath } from './browser.js';
+import type { ServerProcess } from '../http/server-process.js';
+import { type BrowserSession, closeBrowserSession, openBrowserSession, screenshotPath } from './browser.js';
 
 const INSTALL = `# Installing Groundwork
 
@@ -62,21 +62,16 @@ async function search(page: Page, query: string): Promise<void> {
 
 describe('collections in a browser', () => {
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    errors = pageErrors(page);
+    session = await openBrowserSession({ width: 1500, height: 950 });
+    ({ server, page, errors } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserSession(session));
 
   it('creates a collection, uploads Markdown, finds the right document with the term marked, and replaces a file', async () => {
     await page.goto(server.url);

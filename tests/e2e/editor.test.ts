@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, STORIES_260K, startServer } from '../http/server-process.js';
-import { launchBrowser, pageErrors, screenshotPath } from './browser.js';
+import { type ServerProcess, STORIES_260K } from '../http/server-process.js';
+import { type BrowserSession, closeBrowserSession, openBrowserSession, screenshotPath } from './browser.js';
 
 const golden = JSON.parse(readFileSync(join(STORIES_260K, 'golden.json'), 'utf8')) as {
   prompt: string;
@@ -59,21 +59,16 @@ async function drop(page: Page, type: string, x: number, y: number): Promise<voi
 
 describe('the editor in a browser', () => {
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    errors = pageErrors(page);
+    session = await openBrowserSession({ width: 1600, height: 960 });
+    ({ server, page, errors } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserSession(session));
 
   it('builds, saves and runs a flow on stories260K, then finds it again after a reload', async () => {
     await page.goto(server.url);

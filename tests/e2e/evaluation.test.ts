@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, STORIES_260K, startServer } from '../http/server-process.js';
-import { launchBrowser, pageErrors, screenshotPath } from './browser.js';
+import { type ServerProcess, STORIES_260K } from '../http/server-process.js';
+import { api, type BrowserSession, closeBrowserSession, openBrowserSession, screenshotPath } from './browser.js';
 
 const golden = JSON.parse(readFileSync(join(STORIES_260K, 'golden.json'), 'utf8')) as {
   prompt: string;
@@ -66,34 +66,24 @@ function datasetFile(): string {
   return path;
 }
 
-async function api<T>(server: ServerProcess, path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, init);
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 describe('an evaluation in a browser', () => {
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
-    await api(server, '/api/flows/import', {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
-      body: FLOW,
+    session = await openBrowserSession({ width: 1600, height: 1000 }, async (started) => {
+      await api(started, '/api/flows/import', {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml' },
+        body: FLOW,
+      });
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    errors = pageErrors(page);
+    ({ server, page, errors } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserSession(session));
 
   it('uploads a dataset, evaluates two variants, and compares them down to the sentence', async () => {
     await page.goto(server.url);

@@ -3,10 +3,10 @@
  * two versions and see exactly that word highlighted on each side; restore the first version; replay a sampled run
  * and get the same story.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../http/server-process.js';
-import { launchBrowser, pageErrors, screenshotPath } from './browser.js';
+import type { ServerProcess } from '../http/server-process.js';
+import { api, type BrowserSession, closeBrowserSession, openBrowserSession, screenshotPath } from './browser.js';
 
 const FLOW = `schemaVersion: 1
 name: bedtime
@@ -38,37 +38,27 @@ edges:
   - { from: write.text, to: story.value }
 `;
 
-async function api<T>(server: ServerProcess, path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, init);
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 const marks = (page: Page, nodeId: string, kind: 'removed' | 'added') =>
   page.getByTestId(`diff-node-${nodeId}`).locator(`mark[data-diff="${kind}"]`).allTextContents();
 
 describe('version history in a browser', () => {
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
-    await api(server, '/api/flows/import?note=first%20draft', {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
-      body: FLOW,
+    session = await openBrowserSession({ width: 1600, height: 960 }, async (started) => {
+      await api(started, '/api/flows/import?note=first%20draft', {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml' },
+        body: FLOW,
+      });
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    errors = pageErrors(page);
+    ({ server, page, errors } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserSession(session));
 
   it('shows the edited word highlighted between two versions, restores the first, and replays a run', async () => {
     await page.goto(server.url);
