@@ -290,19 +290,29 @@ export async function followRun(
   onEvent: (event: RunEvent) => void,
   options: { after?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const response = await fetch(`/api/runs/${runId}/events${options.after ? `?after=${options.after}` : ''}`, {
+  await followEventStream(
+    `/api/runs/${runId}/events${options.after ? `?after=${options.after}` : ''}`,
+    `run ${runId}`,
+    (frame) => onEvent(JSON.parse(frame.data) as RunEvent),
+    options.signal,
+  );
+}
+
+/** Opens an SSE endpoint and reads it to its end; 204 (nothing more to send) ends at once. */
+async function followEventStream(
+  url: string,
+  what: string,
+  onFrame: (frame: EventFrame) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const response = await fetch(url, {
     headers: { accept: 'text/event-stream' },
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(signal ? { signal } : {}),
   });
   if (response.status === 204 || !response.body) return;
   if (!response.ok)
-    throw new ApiError(
-      response.status,
-      'http-error',
-      `cannot follow run ${runId} (HTTP ${response.status})`,
-      undefined,
-    );
-  await readEventStream(response.body, (frame) => onEvent(JSON.parse(frame.data) as RunEvent));
+    throw new ApiError(response.status, 'http-error', `cannot follow ${what} (HTTP ${response.status})`, undefined);
+  await readEventStream(response.body, onFrame);
 }
 
 /** One message of a server-sent event stream: its `event:` name (empty when it has none) and its `data:`. */
@@ -350,23 +360,16 @@ export async function followEvaluation(
   onEvent: (event: EvaluationEvent) => void,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
-  const response = await fetch(`${evaluationPath(evaluationId)}/events`, {
-    headers: { accept: 'text/event-stream' },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  if (response.status === 204 || !response.body) return;
-  if (!response.ok)
-    throw new ApiError(
-      response.status,
-      'http-error',
-      `cannot follow evaluation ${evaluationId} (HTTP ${response.status})`,
-      undefined,
-    );
-  await readEventStream(response.body, (frame) => {
-    const data = JSON.parse(frame.data) as Record<string, unknown>;
-    // The event name says what it is; a message without one may say it in its data instead.
-    const type = frame.event || (typeof data.type === 'string' ? data.type : '');
-    if (type === 'progress') onEvent({ type, progress: (data.progress ?? data) as EvaluationProgress });
-    else if (type === 'item-end' || type === 'evaluation-end') onEvent({ ...data, type } as EvaluationEvent);
-  });
+  await followEventStream(
+    `${evaluationPath(evaluationId)}/events`,
+    `evaluation ${evaluationId}`,
+    (frame) => {
+      const data = JSON.parse(frame.data) as Record<string, unknown>;
+      // The event name says what it is; a message without one may say it in its data instead.
+      const type = frame.event || (typeof data.type === 'string' ? data.type : '');
+      if (type === 'progress') onEvent({ type, progress: (data.progress ?? data) as EvaluationProgress });
+      else if (type === 'item-end' || type === 'evaluation-end') onEvent({ ...data, type } as EvaluationEvent);
+    },
+    options.signal,
+  );
 }

@@ -1,11 +1,11 @@
 /**
- * The wire types of collections and search (issue 8), mirrored by hand from the server's contract
- * (scratch/issue8-contract.md) like the rest of `client.ts`: the editor may not depend on the server package.
+ * The wire types of collections and search, mirrored by hand from the server's schemas like the rest of
+ * `client.ts` (the editor may not depend on the server package); what the runtime defines is imported from it.
  */
+import type { DocumentFormat, RetrievedPassage, RetrieveMode } from '@groundwork/runtime/retrieval';
 
-export type DocumentFormat = 'text' | 'markdown' | 'html';
-
-export type SearchMode = 'hybrid' | 'keyword' | 'vector';
+export type { DocumentFormat };
+export type SearchMode = RetrieveMode;
 
 export interface Collection {
   id: string;
@@ -57,17 +57,8 @@ export interface TextSpan {
   end: number;
 }
 
-/** A chunk the search found, as the runtime's `RetrievedPassage` plus how each ranking placed it. */
-export interface SearchPassage {
-  id: string;
-  text: string;
-  source: string;
-  score: number;
-  collection: string;
-  heading: string | null;
-  start: number;
-  end: number;
-  documentId: string;
+/** A chunk the search found: the runtime's `RetrievedPassage` plus how each ranking placed it. */
+export interface SearchPassage extends RetrievedPassage {
   /** Its place (from 1) in the keyword ranking; null when that ranking did not find it or did not run. */
   keywordRank?: number | null;
   /** BM25 relevance, when the passage is in the keyword list. */
