@@ -36,3 +36,9 @@ export function readFolderJson(
     throw fail(`${path}: cannot be read (${(error as Error).message})`);
   }
 }
+
+/** The architecture in config.json that names a text-generation model (…CausalLM, …ConditionalGeneration), if any. */
+export function generativeArchitecture(config: Record<string, unknown>): string | undefined {
+  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  return architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
+}

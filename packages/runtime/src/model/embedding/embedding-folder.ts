@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { findEncoderGraph, readFolderJson } from '../encoder-files.js';
+import { findEncoderGraph, generativeArchitecture, readFolderJson } from '../encoder-files.js';
 
 /**
  * A sentence-embedding model folder in the Optimum / transformers.js layout (an exported all-MiniLM-L6-v2, bge-small,
@@ -37,8 +37,7 @@ export function readEmbeddingFolder(folderPath: string): EmbeddingFolder {
     'the config the model was exported with',
     (message) => new EmbeddingModelError(message),
   );
-  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
-  const generative = architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
+  const generative = generativeArchitecture(config);
   if (generative) {
     throw new EmbeddingModelError(
       `${folderPath} is a text-generation model (${generative}), not a sentence-embedding model: an embedding model ` +

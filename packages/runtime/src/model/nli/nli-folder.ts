@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { findEncoderGraph, readFolderJson } from '../encoder-files.js';
+import { findEncoderGraph, generativeArchitecture, readFolderJson } from '../encoder-files.js';
 
 /**
  * A user-supplied ONNX sequence-classification model used as an NLI / cross-encoder groundedness scorer (an exported
@@ -49,8 +49,7 @@ export function readNliFolder(folderPath: string): NliFolder {
     'the config the classifier was exported with',
     (message) => new NliModelError(message),
   );
-  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
-  const generative = architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
+  const generative = generativeArchitecture(config);
   if (generative) {
     throw new NliModelError(
       `${folderPath} is a text-generation model (${generative}), not an NLI classifier: the nli scorer needs a sequence-classification model (use the llm scorer for a chat model)`,
