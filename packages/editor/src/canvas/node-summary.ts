@@ -70,6 +70,15 @@ export function nodeSummary(node: FlowNode): NodeSummary | undefined {
         ? { text: `inline sub-flow, ${flow.nodes.length} nodes`, code: false }
         : undefined;
     }
+    case 'retrieve': {
+      const topK = typeof config.topK === 'number' ? config.topK : 5;
+      const mode = typeof config.mode === 'string' ? config.mode : 'hybrid';
+      return typeof config.collection === 'string'
+        ? { text: `${config.collection} · top ${topK} · ${mode}`, code: false }
+        : undefined;
+    }
+    case 'groundedness':
+      return { text: `${typeof config.scorer === 'string' ? config.scorer : 'default'} scorer`, code: false };
     default:
       return undefined;
   }

@@ -25,6 +25,8 @@ const DEFAULT_CONFIGS: Record<string, () => Record<string, unknown>> = {
   transform: () => ({ expression: 'value' }),
   map: () => ({ flow: passThrough('item', 'result'), concurrency: 8 }),
   subflow: () => ({ flow: passThrough('value', 'result') }),
+  // The collection `groundwork collections create docs` makes in the README; the inspector changes it.
+  retrieve: () => ({ collection: 'docs', topK: 5 }),
 };
 
 /**
