@@ -15,3 +15,4 @@ export {
 export { ModelLoadError, type ModelLoadProblem } from './onnx/model-load-error.js';
 export { OnnxEngine, type OnnxEngineOptions, OnnxModel } from './onnx/onnx-engine.js';
 export type { LoadedModelInfo } from './onnx/protocol.js';
+export * from './synth/index.js';

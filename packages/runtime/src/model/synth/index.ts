@@ -1,0 +1,16 @@
+export {
+  isSynthShapeName,
+  parameterCount,
+  SYNTH_SHAPES,
+  type SynthShape,
+  type SynthShapeName,
+} from './synth-shapes.js';
+export type { WeightDtype } from './synth-weights.js';
+export {
+  removeSynthesized,
+  type SynthesizedModel,
+  type SynthesizeOptions,
+  type SynthGraph,
+  SynthOptionError,
+  synthesizeModel,
+} from './synthesize.js';
