@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, diff, history, models (list, pull), serve, keys, datasets (import, list), eval, groundedness and collections (create, add, search, list)', () => {
+  it('registers validate, run, diff, history, models (list, pull, synth), serve, keys, datasets (import, list), eval, groundedness and collections (create, add, search, list)', () => {
     const program = cli.createProgram(cli.createContext());
     expect(program.commands.map((command) => command.name())).toEqual([
       'validate',
@@ -49,7 +49,7 @@ describe('createProgram', () => {
       'collections',
     ]);
     const models = program.commands.find((command) => command.name() === 'models')!;
-    expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull']);
+    expect(models.commands.map((command) => command.name())).toEqual(['list', 'pull', 'synth']);
     const datasets = program.commands.find((command) => command.name() === 'datasets')!;
     expect(datasets.commands.map((command) => command.name())).toEqual(['import', 'list']);
     const collections = program.commands.find((command) => command.name() === 'collections')!;

@@ -7,7 +7,6 @@ export {
 } from './synth-shapes.js';
 export type { WeightDtype } from './synth-weights.js';
 export {
-  removeSynthesized,
   type SynthesizedModel,
   type SynthesizeOptions,
   type SynthGraph,

@@ -51,8 +51,28 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new SynthOptionError(`the seed must be a whole number ≥ 0, not ${seed}`);
   const out = resolve(options.out);
-  refuseNonEmpty(out, options.out);
+  const existed = refuseNonEmpty(out, options.out);
+  try {
+    return write(
+      out,
+      shape,
+      { graph, dtype, seed, name: typeof options.shape === 'string' ? options.shape : 'custom' },
+      options.onProgress,
+    );
+  } catch (error) {
+    // Nothing was there before: whatever is there now is a half-written model.
+    if (existed) for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
+    else rmSync(out, { recursive: true, force: true });
+    throw error;
+  }
+}
 
+function write(
+  out: string,
+  shape: SynthShape,
+  { graph, dtype, seed, name }: { graph: SynthGraph; dtype: WeightDtype; seed: number; name: string },
+  onProgress: SynthesizeOptions['onProgress'],
+): SynthesizedModel {
   const builder = new GraphBuilder(dtype);
   if (graph === 'plain') buildPlainGraph(builder, shape);
   else buildFusedGraph(builder, shape);
@@ -69,14 +89,13 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     const written = builder.weights.map((weight) =>
       writer.write(weight, (bytes) => {
         done += bytes;
-        options.onProgress?.(done, total);
+        onProgress?.(done, total);
       }),
     );
     writeFileSync(graphPath, builder.encode(written, dataFile, `${basename(out)}-${graph}`));
   } finally {
     writer.close();
   }
-  const name = typeof options.shape === 'string' ? options.shape : 'custom';
   writeFolderFiles(out, shape, { shape: name, graph, dtype, seed });
   return {
     path: out,
@@ -97,15 +116,14 @@ function resolveShape(shape: string | SynthShape): SynthShape {
   return SYNTH_SHAPES[shape];
 }
 
-/** Writing into a folder that holds something could mix two models' files: only a new or empty folder is used. */
-function refuseNonEmpty(path: string, label: string): void {
+/**
+ * Writing into a folder that holds something could mix two models' files: only a new or empty folder is used.
+ * Whether it exists (empty) already.
+ */
+function refuseNonEmpty(path: string, label: string): boolean {
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
+  if (!stat) return false;
   if (!stat.isDirectory()) throw new SynthOptionError(`${label} exists and is not a folder`);
   if (readdirSync(path).length > 0) throw new SynthOptionError(`${label} is not empty (give a new or empty folder)`);
-}
-
-/** Removes a folder a failed synthesis left half written. */
-export function removeSynthesized(path: string): void {
-  rmSync(path, { recursive: true, force: true });
+  return true;
 }
