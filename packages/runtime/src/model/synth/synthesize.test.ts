@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../../testing/model-fixtures.js';
@@ -34,7 +34,10 @@ describe('synthesizeModel, tiny shape, in the engine on the CPU', () => {
       }).path;
     engine = new OnnxEngine({ device: 'cpu', searchPaths: [] });
   });
-  afterAll(() => engine.close());
+  afterAll(async () => {
+    await engine.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('writes an Optimum folder the folder reader takes, named as transformers.js names graphs', () => {
     const fp16 = inspectModelFolder(folders['fused-fp16']!);
@@ -105,6 +108,7 @@ describe('synthesizeModel, tiny shape, in the engine on the CPU', () => {
 
 describe('synthesizeModel refuses bad requests', () => {
   const root = temporaryFolder('groundwork-synth-bad-');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('names the known shapes for an unknown one, and the bad option for others', () => {
     const out = join(root, 'new');
