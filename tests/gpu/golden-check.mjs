@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectModelFolder, OnnxEngine } from '@groundwork/runtime/models';
-import { BatchDecoder } from '../../packages/runtime/dist/model/onnx/batch-decoder.js';
+import { DecodeScheduler } from '../../packages/runtime/dist/model/onnx/decode-scheduler.js';
+import { OnnxBatchModel } from '../../packages/runtime/dist/model/onnx/onnx-batch-model.js';
 import { openSession } from '../../packages/runtime/dist/model/onnx/providers.js';
 import { readSessionSpec } from '../../packages/runtime/dist/model/onnx/session-spec.js';
 
@@ -30,7 +31,13 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const folder = inspectModelFolder(folderPath, { device });
 const { session, choice } = await openSession(folder.onnxPath, device);
 check(`session opens on ${device}`, choice.provider === device, { choice });
-const decoder = new BatchDecoder(session, readSessionSpec(session, folder.architecture), 0, 512, 512);
+const batchModel = await OnnxBatchModel.open(session, readSessionSpec(session, folder.architecture), {
+  provider: choice.provider,
+  padId: 0,
+  vocabSize: 512,
+});
+const scheduler = new DecodeScheduler(batchModel, { maxBatch: 8, joinWindowMs: 2, contextLength: 512 });
+const decoder = { run: (rows) => Promise.all(rows.map((r) => scheduler.submit(r))) };
 const argmax = (logits) => {
   let best = 0;
   for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
@@ -59,6 +66,7 @@ check(
     got: batch.map((o) => o.tokens),
   },
 );
+await batchModel.close();
 await session.release();
 
 const engine = new OnnxEngine({ device, defaultModel: folderPath, searchPaths: [] });

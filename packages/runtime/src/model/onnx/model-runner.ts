@@ -9,17 +9,19 @@ import {
   StopStringMatcher,
   TextTokenizer,
 } from '../text/index.js';
-import { BatchDecoder, type DecodeRow, type RowOutcome } from './batch-decoder.js';
+import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
 import { ModelLoadError } from './model-load-error.js';
+import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
 import { StreamedText } from './streamed-text.js';
 
-/** Requests that arrive within this window of each other start as one batch (parallel branches start together). */
-const BATCH_WINDOW_MS = 2;
-const MAX_BATCH = 32;
+/** Requests that arrive within this window of an idle model start as one batch (parallel branches start together). */
+const JOIN_WINDOW_MS = 2;
+/** Rows decoding at once; more requests wait for rows to end. */
+const MAX_BATCH = 64;
 const DEFAULT_MAX_TOKENS = 256;
 
 type Send = (message: FromWorker) => void;
@@ -33,16 +35,18 @@ interface Pending {
   send: Send;
 }
 
-/** One loaded model inside the engine's worker: its session, tokenizer and the queue of requests it batches. */
+/**
+ * One loaded model inside the engine's worker: its session, tokenizer and the scheduler that batches its requests
+ * continuously (a request joins the running batch at the next step and leaves it when it ends).
+ */
 export class ModelRunner {
-  private readonly queue: Pending[] = [];
   private readonly byId = new Map<number, Pending>();
-  private draining = false;
 
   private constructor(
     readonly info: LoadedModelInfo,
     private readonly session: ort.InferenceSession,
-    private readonly decoder: BatchDecoder,
+    private readonly model: OnnxBatchModel,
+    private readonly scheduler: DecodeScheduler<OnnxBatch>,
     private readonly tokenizer: TextTokenizer,
     private readonly chatTemplate: string | undefined,
     private readonly eosIds: ReadonlySet<number>,
@@ -63,7 +67,22 @@ export class ModelRunner {
     const eos = new Set(folder.eosTokenIds.length ? folder.eosTokenIds : tokenizer.eos ? [tokenizer.eos.id] : []);
     const padId = folder.padTokenId ?? tokenizer.pad?.id ?? [...eos][0] ?? 0;
     const { architecture } = folder;
-    const decoder = new BatchDecoder(session, spec, padId, architecture.contextLength, architecture.vocabSize);
+    let model: OnnxBatchModel;
+    try {
+      model = await OnnxBatchModel.open(session, spec, {
+        provider: choice.provider,
+        padId,
+        vocabSize: architecture.vocabSize,
+      });
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    const scheduler = new DecodeScheduler(model, {
+      maxBatch: MAX_BATCH,
+      joinWindowMs: JOIN_WINDOW_MS,
+      contextLength: architecture.contextLength,
+    });
     const info: LoadedModelInfo = {
       name: folder.name,
       path: folder.path,
@@ -75,7 +94,7 @@ export class ModelRunner {
       hasChatTemplate: folder.chatTemplate !== undefined,
       contextLength: architecture.contextLength,
     };
-    return new ModelRunner(info, session, decoder, tokenizer, folder.chatTemplate, eos);
+    return new ModelRunner(info, session, model, scheduler, tokenizer, folder.chatTemplate, eos);
   }
 
   /** Queues a request; its text, result or error goes out through `send`. */
@@ -87,12 +106,12 @@ export class ModelRunner {
       send({ type: 'error', id, error: serializeError(error) });
       return;
     }
-    this.queue.push(pending);
     this.byId.set(id, pending);
-    if (!this.draining) {
-      this.draining = true;
-      setTimeout(() => void this.drain(), BATCH_WINDOW_MS);
-    }
+    // Each request gets its result as soon as its own row ends, not when the batch's longest one does.
+    this.scheduler.submit(pending.row).then(
+      (outcome) => this.deliver(pending, outcome),
+      (error: unknown) => this.settle(pending, { type: 'error', id, error: serializeError(error) }),
+    );
   }
 
   /** Stops a request at the next token; false when it is not here. */
@@ -103,6 +122,7 @@ export class ModelRunner {
   }
 
   async close(): Promise<void> {
+    await this.model.close();
     await this.session.release();
   }
 
@@ -154,34 +174,6 @@ export class ModelRunner {
       },
     };
     return pending;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      // Requests cancelled while they waited end here, before a prefill is spent on them.
-      const batch = this.queue.splice(0, MAX_BATCH).filter((pending) => {
-        if (pending.cancelled) this.deliver(pending, { tokens: [], finish: 'cancelled' });
-        return !pending.cancelled;
-      });
-      if (batch.length === 0) continue;
-      const delivered = new Set<number>();
-      try {
-        // Each request gets its result as soon as its own row ends, not when the batch's longest one does.
-        await this.decoder.run(
-          batch.map((pending) => pending.row),
-          (index, outcome) => {
-            delivered.add(index);
-            this.deliver(batch[index]!, outcome);
-          },
-        );
-      } catch (error) {
-        batch.forEach((pending, index) => {
-          if (!delivered.has(index))
-            this.settle(pending, { type: 'error', id: pending.id, error: serializeError(error) });
-        });
-      }
-    }
-    this.draining = false;
   }
 
   private deliver(pending: Pending, outcome: RowOutcome): void {

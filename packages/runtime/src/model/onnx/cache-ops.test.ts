@@ -1,0 +1,86 @@
+import ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CacheOps, type CacheTensors } from './cache-ops.js';
+import type { SessionSpec } from './session-spec.js';
+
+const HEADS = 2;
+const DIM = 3;
+const spec = {
+  layers: [0, 1].map((index) => ({
+    pastKey: `past_key_values.${index}.key`,
+    pastValue: `past_key_values.${index}.value`,
+    presentKey: `present.${index}.key`,
+    presentValue: `present.${index}.value`,
+  })),
+  cacheType: 'float32',
+  kvHeads: HEADS,
+  headDim: DIM,
+} as SessionSpec;
+
+/** A cache whose every value says where it is: 1000·layer + 100·(key 0 / value 1)... + row, head, position, dim. */
+function cache(rows: number, length: number, tag: number): CacheTensors {
+  const tensors: CacheTensors = {};
+  spec.layers.forEach((layer, index) => {
+    for (const [kind, name] of [
+      [0, layer.pastKey],
+      [1, layer.pastValue],
+    ] as const) {
+      const data = new Float32Array(rows * HEADS * length * DIM);
+      let i = 0;
+      for (let r = 0; r < rows; r++)
+        for (let h = 0; h < HEADS; h++)
+          for (let p = 0; p < length; p++)
+            for (let d = 0; d < DIM; d++) data[i++] = value(tag, index, kind, r, h, p, d);
+      tensors[name] = new ort.Tensor('float32', data, [rows, HEADS, length, DIM]);
+    }
+  });
+  return tensors;
+}
+
+function value(tag: number, layer: number, kind: number, row: number, head: number, position: number, dim: number) {
+  return tag * 100000 + layer * 10000 + kind * 5000 + row * 1000 + head * 100 + position * 10 + dim;
+}
+
+/** The [row][head][position][dim] values of one tensor. */
+function nested(tensor: ort.Tensor): number[][][][] {
+  const [rows, heads, length, dims] = tensor.dims as number[];
+  const data = tensor.data as Float32Array;
+  let i = 0;
+  return Array.from({ length: rows! }, () =>
+    Array.from({ length: heads! }, () =>
+      Array.from({ length: length! }, () => Array.from({ length: dims! }, () => data[i++]!)),
+    ),
+  );
+}
+
+describe('CacheOps (CPU)', () => {
+  let ops: CacheOps;
+  beforeAll(async () => {
+    ops = await CacheOps.open(spec, 'cpu');
+  });
+  afterAll(() => ops.release());
+
+  it('stacks two batches, left-padding each with zero positions to one length', async () => {
+    const merged = await ops.merge(cache(1, 4, 1), 0, cache(2, 2, 2), 2);
+    for (const [index, layer] of spec.layers.entries()) {
+      const key = nested(merged[layer.pastKey]!);
+      expect(merged[layer.pastKey]!.dims).toEqual([3, HEADS, 4, DIM]);
+      expect(key[0]![1]![3]).toEqual([0, 1, 2].map((d) => value(1, index, 0, 0, 1, 3, d)));
+      expect(key[2]![0]![0]).toEqual([0, 0, 0]);
+      expect(key[2]![0]![1]).toEqual([0, 0, 0]);
+      expect(key[2]![0]![2]).toEqual([0, 1, 2].map((d) => value(2, index, 0, 1, 0, 0, d)));
+      const val = nested(merged[layer.pastValue]!);
+      expect(val[1]![1]![3]).toEqual([0, 1, 2].map((d) => value(2, index, 1, 0, 1, 1, d)));
+    }
+  });
+
+  it('keeps the chosen rows in the chosen order, from a position on', async () => {
+    const selected = await ops.select(cache(3, 4, 3), [2, 0], 1, 4);
+    const key = nested(selected[spec.layers[1]!.pastKey]!);
+    expect(selected[spec.layers[1]!.pastKey]!.dims).toEqual([2, HEADS, 3, DIM]);
+    expect(key[0]![0]![0]).toEqual([0, 1, 2].map((d) => value(3, 1, 0, 2, 0, 1, d)));
+    expect(key[1]![1]![2]).toEqual([0, 1, 2].map((d) => value(3, 1, 0, 0, 1, 3, d)));
+    const val = nested(selected[spec.layers[0]!.pastValue]!);
+    expect(val[1]![0]![0]).toEqual([0, 1, 2].map((d) => value(3, 0, 1, 0, 0, 1, d)));
+  });
+});

@@ -1,0 +1,214 @@
+import type ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGolden, STORIES_260K } from '../../testing/model-fixtures.js';
+import { inspectModelFolder } from '../folder/model-folder.js';
+import { Sampler } from '../sampling/index.js';
+import { type BatchModel, type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
+import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
+import { openSession } from './providers.js';
+import { readSessionSpec } from './session-spec.js';
+
+const golden = readGolden();
+const folder = inspectModelFolder(STORIES_260K);
+const [first, second] = [golden[0]!, golden[1]!];
+
+function argmax(logits: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  return best;
+}
+
+function greedyRow(promptIds: readonly number[], maxTokens: number, extra: Partial<DecodeRow> = {}): DecodeRow {
+  return {
+    promptIds,
+    maxTokens,
+    eosIds: new Set([2]),
+    pick: argmax,
+    accept: () => false,
+    cancelled: () => false,
+    ...extra,
+  };
+}
+
+/** A golden prompt continued by its first `known` greedy ids: its greedy continuation is the rest of them. */
+function continued(entry: (typeof golden)[number], known: number) {
+  return { prompt: [...entry.prompt_ids, ...entry.greedy_ids.slice(0, known)], rest: entry.greedy_ids.slice(known) };
+}
+
+/** Counts the calls of a model, to see that rows really joined and left a running batch. */
+function counting(model: BatchModel<OnnxBatch>) {
+  const calls = { prefill: 0, step: 0, merge: 0, keep: 0, widest: 0 };
+  const counted: BatchModel<OnnxBatch> = {
+    prefill(prompts) {
+      calls.prefill++;
+      return model.prefill(prompts);
+    },
+    step(batch, tokens) {
+      calls.step++;
+      calls.widest = Math.max(calls.widest, tokens.length);
+      return model.step(batch, tokens);
+    },
+    merge(a, b) {
+      calls.merge++;
+      return model.merge(a, b);
+    },
+    keep(batch, rows) {
+      calls.keep++;
+      return model.keep(batch, rows);
+    },
+    release: (batch) => model.release(batch),
+  };
+  return { calls, counted };
+}
+
+describe('continuous batching on stories260K (CPU)', () => {
+  let session: ort.InferenceSession;
+  let model: OnnxBatchModel;
+  let decode: DecodeScheduler<OnnxBatch>;
+  beforeAll(async () => {
+    ({ session } = await openSession(folder.onnxPath, 'cpu'));
+    const spec = readSessionSpec(session, folder.architecture);
+    model = await OnnxBatchModel.open(session, spec, { provider: 'cpu', padId: 0, vocabSize: 512 });
+    decode = new DecodeScheduler(model, { maxBatch: 8, joinWindowMs: 2, contextLength: 512 });
+  });
+  afterAll(async () => {
+    await model.close();
+    await session.release();
+  });
+
+  it('reads the graph interface from the session metadata', () => {
+    const spec = readSessionSpec(session, folder.architecture);
+    expect(spec).toMatchObject({
+      inputIds: { name: 'input_ids', type: 'int64' },
+      attentionMask: { name: 'attention_mask', type: 'int64' },
+      positionIds: { name: 'position_ids', type: 'int64' },
+      cacheType: 'float32',
+      kvHeads: 4,
+      headDim: 8,
+    });
+    expect(spec.layers).toHaveLength(5);
+    expect(spec.layers[4]).toEqual({
+      pastKey: 'past_key_values.4.key',
+      pastValue: 'past_key_values.4.value',
+      presentKey: 'present.4.key',
+      presentValue: 'present.4.value',
+    });
+  });
+
+  it('decodes each golden prompt alone to exactly its greedy ids', async () => {
+    for (const entry of golden) {
+      expect(await decode.submit(greedyRow(entry.prompt_ids, 48))).toEqual({
+        tokens: entry.greedy_ids,
+        finish: 'length',
+      });
+    }
+  });
+
+  it('gives the same ids for prompts started together (left-padded), in either order, with uneven limits', async () => {
+    const together = await Promise.all([
+      decode.submit(greedyRow(first.prompt_ids, 48)),
+      decode.submit(greedyRow(second.prompt_ids, 48)),
+    ]);
+    expect(together.map((outcome) => outcome.tokens)).toEqual([first.greedy_ids, second.greedy_ids]);
+    const reversed = await Promise.all([
+      decode.submit(greedyRow(second.prompt_ids, 20)),
+      decode.submit(greedyRow(first.prompt_ids, 48)),
+    ]);
+    expect(reversed).toEqual([
+      { tokens: second.greedy_ids.slice(0, 20), finish: 'length' },
+      { tokens: first.greedy_ids, finish: 'length' },
+    ]);
+  });
+
+  it('gives requests started at staggered times, joining and leaving a running batch, their greedy ids alone', async () => {
+    const { calls, counted } = counting(model);
+    const staggered = new DecodeScheduler(counted, { maxBatch: 8, joinWindowMs: 2, contextLength: 512 });
+    const [c, d] = [continued(first, 10), continued(second, 3)];
+    const results: Promise<RowOutcome>[] = [];
+    const at = (tokens: number, start: () => void) => {
+      let seen = 0;
+      return (token: number) => {
+        if (++seen === tokens) start();
+        return token < 0;
+      };
+    };
+    results.push(
+      staggered.submit(
+        greedyRow(first.prompt_ids, 48, {
+          accept: at(5, () => {
+            results.push(
+              staggered.submit(
+                greedyRow(second.prompt_ids, 30, {
+                  accept: at(7, () => results.push(staggered.submit(greedyRow(c.prompt, 30)))),
+                }),
+              ),
+            );
+            results.push(staggered.submit(greedyRow(second.prompt_ids, 12)));
+          }),
+        }),
+      ),
+    );
+    results.push(staggered.submit(greedyRow(d.prompt, 40)));
+    while (results.length < 5) await Promise.all(results);
+    const outcomes = await Promise.all(results);
+    expect(outcomes.map((outcome) => outcome.tokens)).toEqual([
+      first.greedy_ids,
+      d.rest.slice(0, 40),
+      second.greedy_ids.slice(0, 30),
+      second.greedy_ids.slice(0, 12),
+      c.rest.slice(0, 30),
+    ]);
+    // Two prefills joined a running batch, and rows left it as they ended.
+    expect(calls).toMatchObject({ prefill: 3, merge: 2, widest: 5 });
+    expect(calls.keep).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives a seeded sampled request the same tokens alone and joining a running batch', async () => {
+    const sampled = () => {
+      const sampler = new Sampler({ temperature: 1, topP: 0.95, topK: 50 }, 7);
+      return greedyRow(first.prompt_ids, 40, { pick: (logits, history) => sampler.next(logits, history) });
+    };
+    const alone = await decode.submit(sampled());
+    expect(alone.tokens).not.toEqual(first.greedy_ids.slice(0, 40));
+    let joined: Promise<RowOutcome> | undefined;
+    const running = decode.submit(
+      greedyRow(second.prompt_ids, 48, {
+        accept: (token) => {
+          joined ??= decode.submit(sampled());
+          return token < 0;
+        },
+      }),
+    );
+    expect(await running).toEqual({ tokens: second.greedy_ids, finish: 'length' });
+    expect(await joined).toEqual(alone);
+  });
+
+  it('finishes a row on an end-of-sequence token without counting it', async () => {
+    const eos = first.greedy_ids[3]!;
+    const outcome = await decode.submit({ ...greedyRow(first.prompt_ids, 48), eosIds: new Set([eos]) });
+    expect(outcome).toEqual({ tokens: first.greedy_ids.slice(0, 3), finish: 'eos' });
+  });
+
+  it('cancels a row mid-batch without disturbing the others', async () => {
+    let cancel = false;
+    let accepted = 0;
+    const outcomes = await Promise.all([
+      decode.submit(greedyRow(first.prompt_ids, 48)),
+      decode.submit(
+        greedyRow(second.prompt_ids, 48, {
+          accept: () => {
+            if (++accepted === 6) cancel = true;
+            return false;
+          },
+          cancelled: () => cancel,
+        }),
+      ),
+      decode.submit(greedyRow(continued(second, 20).prompt, 28)),
+    ]);
+    expect(outcomes).toEqual([
+      { tokens: first.greedy_ids, finish: 'length' },
+      { tokens: second.greedy_ids.slice(0, 6), finish: 'cancelled' },
+      { tokens: second.greedy_ids.slice(20), finish: 'length' },
+    ]);
+  });
+});

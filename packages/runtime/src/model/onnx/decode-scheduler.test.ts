@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BatchModel,
+  type BatchStep,
+  type DecodeRow,
+  DecodeScheduler,
+  type RowOutcome,
+} from './decode-scheduler.js';
+
+const VOCAB = 40;
+
+/** The double's "language model": the next token follows from the whole history, so a row fed the wrong history
+ * (another row's, or its own shifted) goes wrong at once. */
+function nextToken(history: readonly number[]): number {
+  return history.reduce((sum, token, index) => (sum * 31 + token * (index + 7)) % 9973, history.length) % VOCAB;
+}
+
+/** What a row gives alone: the tokens the double's model continues its prompt with. */
+function alone(prompt: readonly number[], count: number): number[] {
+  const history = [...prompt];
+  for (let i = 0; i < count; i++) history.push(nextToken(history));
+  return history.slice(prompt.length);
+}
+
+interface ScriptedBatch {
+  histories: number[][];
+}
+
+type Call = { type: 'prefill' | 'step' | 'merge' | 'keep'; rows: number; kept?: readonly number[] };
+
+/**
+ * A scripted BatchModel: a batch is the rows' histories; logits are one-hot at nextToken(history). It records every
+ * call, checks that no batch is used twice (the scheduler must hand each one on exactly once), and can hold a step
+ * until the test lets it go, to make requests arrive while a step runs.
+ */
+class ScriptedBatchModel implements BatchModel<ScriptedBatch> {
+  readonly calls: Call[] = [];
+  readonly live = new Set<ScriptedBatch>();
+  /** Called at the start of every step, with its number (from 1); may return a promise that holds the step. */
+  onStep: ((step: number) => Promise<void> | undefined) | undefined;
+  failStep: number | undefined;
+  private steps = 0;
+
+  async prefill(prompts: readonly (readonly number[])[]): Promise<BatchStep<ScriptedBatch>> {
+    this.calls.push({ type: 'prefill', rows: prompts.length });
+    return this.answer({ histories: prompts.map((prompt) => [...prompt]) });
+  }
+
+  async step(batch: ScriptedBatch, tokens: readonly number[]): Promise<BatchStep<ScriptedBatch>> {
+    this.use(batch);
+    this.calls.push({ type: 'step', rows: tokens.length });
+    this.steps++;
+    await this.onStep?.(this.steps);
+    if (this.steps === this.failStep) throw new Error('the device was lost');
+    expect(tokens).toHaveLength(batch.histories.length);
+    return this.answer({ histories: batch.histories.map((history, row) => [...history, tokens[row]!]) });
+  }
+
+  async merge(first: ScriptedBatch, second: ScriptedBatch): Promise<ScriptedBatch> {
+    this.use(first);
+    this.use(second);
+    this.calls.push({ type: 'merge', rows: first.histories.length + second.histories.length });
+    return this.keepLive({ histories: [...first.histories, ...second.histories] });
+  }
+
+  async keep(batch: ScriptedBatch, rows: readonly number[]): Promise<ScriptedBatch> {
+    this.use(batch);
+    this.calls.push({ type: 'keep', rows: rows.length, kept: rows });
+    return this.keepLive({ histories: rows.map((row) => batch.histories[row]!) });
+  }
+
+  release(batch: ScriptedBatch): void {
+    this.use(batch);
+  }
+
+  stepSizes(): number[] {
+    return this.calls.filter((call) => call.type === 'step').map((call) => call.rows);
+  }
+
+  private use(batch: ScriptedBatch): void {
+    if (!this.live.delete(batch)) throw new Error('a batch was used after it was handed on');
+  }
+
+  private keepLive(batch: ScriptedBatch): ScriptedBatch {
+    this.live.add(batch);
+    return batch;
+  }
+
+  private answer(batch: ScriptedBatch): BatchStep<ScriptedBatch> {
+    this.keepLive(batch);
+    return {
+      batch,
+      logits: (row) => {
+        const logits = new Float32Array(VOCAB);
+        logits[nextToken(batch.histories[row]!)] = 1;
+        return logits;
+      },
+    };
+  }
+}
+
+function argmax(logits: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  return best;
+}
+
+function row(promptIds: number[], maxTokens: number, extra: Partial<DecodeRow> = {}): DecodeRow {
+  return {
+    promptIds,
+    maxTokens,
+    eosIds: new Set(),
+    pick: argmax,
+    accept: () => false,
+    cancelled: () => false,
+    ...extra,
+  };
+}
+
+function scheduler(model: ScriptedBatchModel, maxBatch = 8) {
+  return new DecodeScheduler(model, { maxBatch, joinWindowMs: 2, contextLength: 512 });
+}
+
+const done = (tokens: number[]): RowOutcome => ({ tokens, finish: 'length' });
+
+describe('DecodeScheduler (scripted model)', () => {
+  it('prefills requests that arrive together as one batch', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    const outcomes = await Promise.all([decode.submit(row([1, 2, 3], 4)), decode.submit(row([5], 6))]);
+    expect(outcomes).toEqual([done(alone([1, 2, 3], 4)), done(alone([5], 6))]);
+    expect(model.calls[0]).toEqual({ type: 'prefill', rows: 2 });
+    expect(model.calls.filter((call) => call.type === 'prefill')).toHaveLength(1);
+    expect(model.live.size).toBe(0);
+  });
+
+  it('lets a request that arrives during a step join at the next step boundary', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    let late: Promise<RowOutcome> | undefined;
+    model.onStep = (step) => {
+      if (step === 3) late = decode.submit(row([9, 9], 5));
+      return undefined;
+    };
+    const first = await decode.submit(row([4, 1], 10));
+    expect(first).toEqual(done(alone([4, 1], 10)));
+    expect(await late).toEqual(done(alone([9, 9], 5)));
+    // Three steps alone, then the newcomer's prefill and merge at the boundary, then steps of two.
+    expect(model.calls.slice(0, 7).map((call) => `${call.type}:${call.rows}`)).toEqual([
+      'prefill:1',
+      'step:1',
+      'step:1',
+      'step:1',
+      'prefill:1',
+      'merge:2',
+      'step:2',
+    ]);
+    expect(model.live.size).toBe(0);
+  });
+
+  it('answers a row the moment it ends and drops it from the steps that follow', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    let stepsWhenShortEnded = -1;
+    const short = decode.submit(row([3], 3)).then((outcome) => {
+      stepsWhenShortEnded = model.stepSizes().length;
+      return outcome;
+    });
+    const long = decode.submit(row([7, 8], 9));
+    expect(await Promise.all([short, long])).toEqual([done(alone([3], 3)), done(alone([7, 8], 9))]);
+    // The prefill gives each row its first token; the short row's other two take two steps.
+    expect(stepsWhenShortEnded).toBe(2);
+    expect(model.stepSizes()).toEqual([2, 2, 1, 1, 1, 1, 1, 1]);
+    expect(model.calls.find((call) => call.type === 'keep')).toEqual({ type: 'keep', rows: 1, kept: [1] });
+  });
+
+  it('ends a row cancelled mid-batch at the next token without disturbing the others', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    let cancel = false;
+    let tokensWhenCancelled = 0;
+    const cancelled = row([2, 2], 50, {
+      accept: (token) => {
+        tokensWhenCancelled++;
+        if (tokensWhenCancelled === 4) cancel = true;
+        return token < 0;
+      },
+      cancelled: () => cancel,
+    });
+    const outcomes = await Promise.all([
+      decode.submit(row([1], 12)),
+      decode.submit(cancelled),
+      decode.submit(row([6, 5, 4], 12)),
+    ]);
+    expect(outcomes[0]).toEqual(done(alone([1], 12)));
+    expect(outcomes[1]).toEqual({ tokens: alone([2, 2], 4), finish: 'cancelled' });
+    expect(outcomes[2]).toEqual(done(alone([6, 5, 4], 12)));
+    expect(model.calls.find((call) => call.type === 'keep')).toEqual({ type: 'keep', rows: 2, kept: [0, 2] });
+  });
+
+  it('ends a request cancelled while it waits without prefilling it', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    const outcomes = await Promise.all([
+      decode.submit(row([1], 3)),
+      decode.submit(row([2], 3, { cancelled: () => true })),
+    ]);
+    expect(outcomes).toEqual([done(alone([1], 3)), { tokens: [], finish: 'cancelled' }]);
+    expect(model.calls[0]).toEqual({ type: 'prefill', rows: 1 });
+  });
+
+  it('keeps stop and end-of-sequence conditions per row', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    const expected = alone([5, 3], 10);
+    const eos = expected[4]!;
+    const [stopped, ended] = await Promise.all([
+      decode.submit(row([5, 3], 10, { accept: (token) => token === expected[2] })),
+      decode.submit(row([5, 3], 10, { eosIds: new Set([eos]) })),
+    ]);
+    expect(stopped).toEqual({ tokens: expected.slice(0, 3), finish: 'stop' });
+    expect(ended).toEqual({ tokens: expected.slice(0, expected.indexOf(eos)), finish: 'eos' });
+  });
+
+  it('serves many joins and leaves within the batch limit, each row as it would go alone', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model, 4);
+    const requests = Array.from({ length: 20 }, (_, index) => ({
+      prompt: Array.from({ length: 1 + (index % 5) }, (__, i) => (index * 3 + i) % VOCAB),
+      maxTokens: 2 + ((index * 7) % 11),
+    }));
+    const submit = (index: number) => decode.submit(row(requests[index]!.prompt, requests[index]!.maxTokens));
+    const results: Promise<RowOutcome>[] = [submit(0)];
+    // Two requests arrive during every step until all are in: faster than rows end, so some must wait for room.
+    model.onStep = () => {
+      for (let i = 0; i < 2 && results.length < requests.length; i++) results.push(submit(results.length));
+      return undefined;
+    };
+    while (results.length < requests.length) await Promise.all(results);
+    const outcomes = await Promise.all(results);
+    expect(outcomes).toEqual(requests.map((request) => done(alone(request.prompt, request.maxTokens))));
+    expect(Math.max(...model.stepSizes())).toBe(4);
+    expect(model.calls.filter((call) => call.type === 'merge').length).toBeGreaterThan(3);
+    expect(model.live.size).toBe(0);
+  });
+
+  it('fails the rows of a step that throws, and serves requests that come after', async () => {
+    const model = new ScriptedBatchModel();
+    model.failStep = 2;
+    const decode = scheduler(model);
+    const failed = await Promise.allSettled([decode.submit(row([1], 5)), decode.submit(row([2], 5))]);
+    expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'the device was lost' });
+    expect(await decode.submit(row([3], 4))).toEqual(done(alone([3], 4)));
+  });
+});
