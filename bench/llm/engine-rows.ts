@@ -65,7 +65,7 @@ export async function decodeRow(model: LanguageModel, bench: BenchModel, batch: 
   const figures = decodeFigures(batch, tokens, median(first), median(full));
   return {
     id: `decode-batch-${batch}`,
-    label: `decode, batch ${batch} (${batch} concurrent requests, prompt ${promptLength}, ${tokens} new tokens each)`,
+    label: `decode, batch ${batch} (${batch} concurrent request${batch === 1 ? '' : 's'}, prompt ${promptLength}, ${tokens} new tokens each)`,
     tokensPerSecond: figures.decodeTokensPerSecond,
     msPerStep: figures.msPerStep,
     wallMs: median(full),
