@@ -5,9 +5,11 @@
 // 4.3.1, the peer, on the same folder, prompts and provider (batch 1 and 8 concurrent generate() calls).
 // Every request generates exactly the tokens asked for (see model-setup.ts) and is checked to have done so.
 // Usage: npm run bench:llm -- --model DIR [--device cpu|webgpu] [--dtype fp32|fp16] [--out FILE]
-//        [--batches 1,8,32,64] [--tokens 64] [--prompt 128] [--long-prompt 512] [--repeats 3] [--no-peer]
+//        [--batches 1,8,32,64] [--tokens 64] [--prompt 128] [--long-prompt 512] [--repeats 3] [--threads N]
+//        [--no-peer]   (through npm, relative paths are relative to bench/)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { OnnxEngine } from '@groundwork/runtime/models';
 import { environment } from '../environment.js';
@@ -50,9 +52,11 @@ const settings: RowSettings = {
   longPrompt: Math.min(number('long-prompt', 512), context - 1),
   repeats: number('repeats', 3),
 };
+// Both engines get the same CPU threads: the engine's default (one core left to the main thread) unless told.
+const threads = number('threads', Number(process.env.GROUNDWORK_THREADS) || Math.max(1, availableParallelism() - 1));
 log(`model ${source} (${bench.folder.dtype}, context ${context}), device ${device}; view ${bench.path}`);
 
-const engine = new OnnxEngine({ device, defaultModel: bench.path, searchPaths: [] });
+const engine = new OnnxEngine({ device, threads, defaultModel: bench.path, searchPaths: [] });
 const model = await engine.get(undefined);
 if (model.info.provider !== device)
   throw new Error(
@@ -84,6 +88,7 @@ if (withPeer) {
       promptLength: settings.promptLength,
       mixedLengths: mixedLengths(context, tokens),
       repeats: settings.repeats,
+      threads,
     });
     attachPeer(rows, peer);
   } catch (error) {
@@ -132,7 +137,7 @@ if (out) {
     device,
     model: { source, name: bench.folder.name, dtype: bench.folder.dtype, architecture: bench.folder.architecture },
     provider: model.info.provider,
-    settings,
+    settings: { ...settings, threads },
     rows,
     peer,
   };

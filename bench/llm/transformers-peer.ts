@@ -17,7 +17,7 @@ export interface PeerFigures {
 export async function runTransformersPeer(
   bench: BenchModel,
   device: 'cpu' | 'webgpu',
-  settings: { tokens: number; promptLength: number; mixedLengths: number[]; repeats: number },
+  settings: { tokens: number; promptLength: number; mixedLengths: number[]; repeats: number; threads: number },
 ): Promise<PeerFigures> {
   const library: Transformers = await import('@huggingface/transformers');
   const { AutoModelForCausalLM, env, Tensor } = library;
@@ -29,7 +29,8 @@ export async function runTransformersPeer(
     device,
     dtype,
     local_files_only: true,
-    // The synthetic graphs keep their weights in `<graph>_data`; Node's ONNX Runtime finds the file beside the graph.
+    // The same intra-op threads as the engine (ONNX Runtime would take every core otherwise).
+    session_options: { intraOpNumThreads: settings.threads },
   });
 
   const generate = async (prompt: Prompt, tokens: number) => {
