@@ -5,6 +5,7 @@ import {
   type DecodeRow,
   DecodeScheduler,
   type RowOutcome,
+  type StepOptions,
 } from './decode-scheduler.js';
 
 const VOCAB = 40;
@@ -36,24 +37,32 @@ type Call = { type: 'prefill' | 'step' | 'merge' | 'keep'; rows: number; kept?: 
 class ScriptedBatchModel implements BatchModel<ScriptedBatch> {
   readonly calls: Call[] = [];
   readonly live = new Set<ScriptedBatch>();
+  /** What each prefill and step was asked for, as `type:rows:need`. */
+  readonly needs: string[] = [];
   /** Called at the start of every step, with its number (from 1); may return a promise that holds the step. */
   onStep: ((step: number) => Promise<void> | undefined) | undefined;
   failStep: number | undefined;
   private steps = 0;
 
-  async prefill(prompts: readonly (readonly number[])[]): Promise<BatchStep<ScriptedBatch>> {
+  async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<ScriptedBatch>> {
     this.calls.push({ type: 'prefill', rows: prompts.length });
-    return this.answer({ histories: prompts.map((prompt) => [...prompt]) });
+    this.needs.push(`prefill:${prompts.length}:${options?.need}`);
+    return this.answer({ histories: prompts.map((prompt) => [...prompt]) }, options);
   }
 
-  async step(batch: ScriptedBatch, tokens: readonly number[]): Promise<BatchStep<ScriptedBatch>> {
+  async step(
+    batch: ScriptedBatch,
+    tokens: readonly number[],
+    options?: StepOptions,
+  ): Promise<BatchStep<ScriptedBatch>> {
     this.use(batch);
     this.calls.push({ type: 'step', rows: tokens.length });
+    this.needs.push(`step:${tokens.length}:${options?.need}`);
     this.steps++;
     await this.onStep?.(this.steps);
     if (this.steps === this.failStep) throw new Error('the device was lost');
     expect(tokens).toHaveLength(batch.histories.length);
-    return this.answer({ histories: batch.histories.map((history, row) => [...history, tokens[row]!]) });
+    return this.answer({ histories: batch.histories.map((history, row) => [...history, tokens[row]!]) }, options);
   }
 
   async merge(first: ScriptedBatch, second: ScriptedBatch): Promise<ScriptedBatch> {
@@ -86,8 +95,18 @@ class ScriptedBatchModel implements BatchModel<ScriptedBatch> {
     return batch;
   }
 
-  private answer(batch: ScriptedBatch): BatchStep<ScriptedBatch> {
+  /** Asked for `argmax` only, the double picks on its "device" and has no logits to give, as the ONNX model. */
+  private answer(batch: ScriptedBatch, options?: StepOptions): BatchStep<ScriptedBatch> {
     this.keepLive(batch);
+    if (options?.need === 'argmax') {
+      return {
+        batch,
+        argmax: (row) => nextToken(batch.histories[row]!),
+        logits: () => {
+          throw new Error('logits were not read back');
+        },
+      };
+    }
     return {
       batch,
       logits: (row) => {
@@ -242,6 +261,38 @@ describe('DecodeScheduler (scripted model)', () => {
     expect(Math.max(...model.stepSizes())).toBe(4);
     expect(model.calls.filter((call) => call.type === 'merge').length).toBeGreaterThan(3);
     expect(model.live.size).toBe(0);
+  });
+
+  it('asks for the device argmax only while every row is greedy, and gives each row its tokens alone', async () => {
+    const model = new ScriptedBatchModel();
+    const decode = scheduler(model);
+    let picks = 0;
+    const counted = (logits: Float32Array) => {
+      picks++;
+      return argmax(logits);
+    };
+    const sampled = row([2, 2], 4, { pick: counted });
+    const greedy = (prompt: number[], count: number) => row(prompt, count, { greedy: true, pick: counted });
+    const outcomes = await Promise.all([
+      decode.submit(greedy([1, 2, 3], 9)),
+      decode.submit(sampled),
+      decode.submit(greedy([7], 6)),
+    ]);
+    expect(outcomes).toEqual([done(alone([1, 2, 3], 9)), done(alone([2, 2], 4)), done(alone([7], 6))]);
+    // The sampling row made its batch read logits for the prefill and 3 steps (3 rows picking each time); after it
+    // left, the greedy rows took the device's picks.
+    expect(picks).toBe(12);
+    expect(model.needs).toEqual([
+      'prefill:3:logits',
+      ...Array(3).fill('step:3:logits'),
+      ...Array(2).fill('step:2:argmax'),
+      ...Array(3).fill('step:1:argmax'),
+    ]);
+    // A greedy batch alone is prefilled on the argmax path too.
+    await decode.submit(greedy([4], 2));
+    expect(model.needs.at(-1)).toBe('step:1:argmax');
+    expect(model.needs.at(-2)).toBe('prefill:1:argmax');
+    expect(picks).toBe(12);
   });
 
   it('fails the rows of a step that throws, and serves requests that come after', async () => {

@@ -8,6 +8,11 @@ export interface DecodeRow {
   eosIds: ReadonlySet<number>;
   /** Picks the next token from this row's logits; `history` is the prompt and what was generated. */
   pick(logits: Float32Array, history: readonly number[]): number;
+  /**
+   * True when `pick` is exactly the first index of the largest logit (temperature 0, no repetition penalty): the
+   * model may then pick the token on the device, without reading the row's logits back.
+   */
+  greedy?: boolean;
   /** Takes a generated token (never an end-of-sequence one); returns true when a stop condition ended the row. */
   accept(token: number): boolean;
   cancelled(): boolean;
@@ -21,8 +26,19 @@ export interface RowOutcome {
 /** What one forward pass gives back: the batch it leaves (its cache one step longer) and each row's last logits. */
 export interface BatchStep<Batch> {
   batch: Batch;
-  /** Row `row`'s logits at its last position; valid until the next call on the model. */
+  /** Row `row`'s logits at its last position; valid until the next call on the model. May throw when the step was
+   * asked for `argmax` only and offers `argmax`. */
   logits(row: number): Float32Array;
+  /** Row `row`'s greedy token (first index of its largest last logit), when the model computed them on the device. */
+  argmax?(row: number): number;
+}
+
+/**
+ * What the scheduler needs from a forward pass: `argmax` when every row decodes greedily (the model may then pick
+ * the tokens where the logits are and read back one id a row), `logits` when some row samples or penalizes.
+ */
+export interface StepOptions {
+  need: 'argmax' | 'logits';
 }
 
 /**
@@ -32,9 +48,9 @@ export interface BatchStep<Batch> {
  */
 export interface BatchModel<Batch> {
   /** Runs prompts as a new batch, in order. */
-  prefill(prompts: readonly (readonly number[])[]): Promise<BatchStep<Batch>>;
+  prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<Batch>>;
   /** Feeds each row its next token. */
-  step(batch: Batch, tokens: readonly number[]): Promise<BatchStep<Batch>>;
+  step(batch: Batch, tokens: readonly number[], options?: StepOptions): Promise<BatchStep<Batch>>;
   /** One batch of `first`'s rows followed by `second`'s. */
   merge(first: Batch, second: Batch): Promise<Batch>;
   /** A batch of the given rows only, in the given order. */
@@ -106,6 +122,7 @@ export class DecodeScheduler<Batch> {
         const step = await this.model.step(
           this.batch as Batch,
           this.active.map((entry) => entry.tokens[entry.tokens.length - 1]!),
+          needs(this.active),
         );
         this.batch = step.batch;
         this.pick(this.active, step);
@@ -130,7 +147,10 @@ export class DecodeScheduler<Batch> {
     if (joining.length === 0) return;
     let prefill: BatchStep<Batch>;
     try {
-      prefill = await this.model.prefill(joining.map((entry) => entry.row.promptIds));
+      prefill = await this.model.prefill(
+        joining.map((entry) => entry.row.promptIds),
+        needs(joining),
+      );
     } catch (error) {
       // The joiners' prefill failed (a prompt too large for memory, say): the running batch is untouched.
       this.fail(joining.splice(0), error, false);
@@ -155,18 +175,18 @@ export class DecodeScheduler<Batch> {
     else this.batch = await this.model.keep(batch, kept);
   }
 
-  /** Picks each live row's next token from its logits and applies the end conditions; answers rows that end. */
+  /** Picks each live row's next token and applies the end conditions; answers rows that end. */
   private pick(entries: readonly Entry[], step: BatchStep<Batch>): void {
     entries.forEach((entry, index) => {
-      if (!entry.finish) this.end(entry, this.next(entry, step.logits(index)));
+      if (!entry.finish) this.end(entry, this.next(entry, step, index));
     });
   }
 
-  /** Takes the row's next token; what ended the row, if anything did. */
-  private next(entry: Entry, logits: Float32Array): RowFinish | undefined {
+  /** Takes the row's next token (the device's pick for a greedy row when there is one); what ended the row. */
+  private next(entry: Entry, step: BatchStep<Batch>, index: number): RowFinish | undefined {
     const { row } = entry;
     if (row.cancelled()) return 'cancelled';
-    const token = row.pick(logits, entry.history);
+    const token = row.greedy && step.argmax ? step.argmax(index) : row.pick(step.logits(index), entry.history);
     if (row.eosIds.has(token)) return 'eos';
     entry.tokens.push(token);
     entry.history.push(token);
@@ -201,4 +221,9 @@ export class DecodeScheduler<Batch> {
       }
     }
   }
+}
+
+/** `argmax` when every row picks greedily, so no row's logits have to leave the device. */
+function needs(entries: readonly Entry[]): StepOptions {
+  return { need: entries.every((entry) => entry.row.greedy === true) ? 'argmax' : 'logits' };
 }

@@ -54,7 +54,8 @@ export class ModelRunner {
 
   static async load(folder: ModelFolder, device: DeviceRequest, threads?: number): Promise<ModelRunner> {
     const tokenizer = TextTokenizer.fromFiles(folder.tokenizerPath, folder.tokenizerConfigPath);
-    const { session, choice } = await openSession(folder.onnxPath, device, { threads });
+    // On WebGPU the logits stay on the GPU, where greedy steps pick their tokens (onnx-batch-model.ts).
+    const { session, choice } = await openSession(folder.onnxPath, device, { threads, logitsOnDevice: true });
     let spec: ReturnType<typeof readSessionSpec>;
     try {
       spec = readSessionSpec(session, folder.architecture);
@@ -73,6 +74,7 @@ export class ModelRunner {
         provider: choice.provider,
         padId,
         vocabSize: architecture.vocabSize,
+        deviceLogits: choice.provider === 'webgpu',
       });
     } catch (error) {
       await session.release();
@@ -169,6 +171,7 @@ export class ModelRunner {
         maxTokens: Math.min(request.maxTokens ?? DEFAULT_MAX_TOKENS, limit - promptIds.length),
         eosIds: this.eosIds,
         pick: (logits, history) => sampler.next(logits, history),
+        greedy: sampler.argmaxOnly,
         accept: (token) => text.push(token),
         cancelled: () => pending.cancelled,
       },

@@ -1,7 +1,8 @@
 import type ort from 'onnxruntime-node';
 import { CacheOps, type CacheTensors } from './cache-ops.js';
-import type { BatchModel, BatchStep } from './decode-scheduler.js';
+import type { BatchModel, BatchStep, StepOptions } from './decode-scheduler.js';
 import type { Provider } from './device.js';
+import { LogitsOps } from './logits-ops.js';
 import type { SessionSpec } from './session-spec.js';
 import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, type Tensor } from './tensors.js';
 
@@ -30,21 +31,35 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     private readonly ops: CacheOps,
     private readonly padId: number,
     vocabSize: number,
+    /** Set when the logits stay where the session computed them (on the GPU on WebGPU): see `readLogits`. */
+    private readonly logitsOps: LogitsOps | undefined,
   ) {
     this.logitsRow = new Float32Array(vocabSize);
   }
 
-  /** The model over an open decoder session; its cache helpers open on `provider`, the session's own. */
+  /**
+   * The model over an open decoder session; its cache and logits helpers open on `provider`, the session's own.
+   * `deviceLogits`: the logits go through the logits helpers (greedy steps pick their tokens there); it must be set
+   * when the session keeps its logits on the GPU (openSession's `logitsOnDevice` on WebGPU) and may be set on any
+   * provider (tests use it on the CPU).
+   */
   static async open(
     session: ort.InferenceSession,
     spec: SessionSpec,
-    options: { provider: Provider; padId: number; vocabSize: number },
+    options: { provider: Provider; padId: number; vocabSize: number; deviceLogits?: boolean },
   ): Promise<OnnxBatchModel> {
     const ops = await CacheOps.open(spec, options.provider);
-    return new OnnxBatchModel(session, spec, ops, options.padId, options.vocabSize);
+    let logitsOps: LogitsOps | undefined;
+    try {
+      if (options.deviceLogits) logitsOps = await LogitsOps.open(spec.logits.type, options.provider);
+    } catch (error) {
+      await ops.release();
+      throw error;
+    }
+    return new OnnxBatchModel(session, spec, ops, options.padId, options.vocabSize, logitsOps);
   }
 
-  async prefill(prompts: readonly (readonly number[])[]): Promise<BatchStep<OnnxBatch>> {
+  async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
     const rows = prompts.length;
     const width = Math.max(...prompts.map((prompt) => prompt.length));
     const pads = prompts.map((prompt) => width - prompt.length);
@@ -63,12 +78,12 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       past[layer.pastKey] = emptyCache(this.spec.cacheType, rows, this.spec.kvHeads, this.spec.headDim);
       past[layer.pastValue] = emptyCache(this.spec.cacheType, rows, this.spec.kvHeads, this.spec.headDim);
     }
-    return this.run({ past, pads, width: 0 }, ids, width, positions);
+    return this.run({ past, pads, width: 0 }, ids, width, positions, options);
   }
 
-  async step(batch: OnnxBatch, tokens: readonly number[]): Promise<BatchStep<OnnxBatch>> {
+  async step(batch: OnnxBatch, tokens: readonly number[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
     const positions = batch.pads.map((pad) => batch.width - pad);
-    return this.run(batch, tokens, 1, positions);
+    return this.run(batch, tokens, 1, positions, options);
   }
 
   async merge(first: OnnxBatch, second: OnnxBatch): Promise<OnnxBatch> {
@@ -99,7 +114,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   }
 
   async close(): Promise<void> {
-    await this.ops.release();
+    await Promise.all([this.ops.release(), this.logitsOps?.release()]);
   }
 
   /** Runs `length` new tokens per row after the batch's cache; the rows' masks cover their padding. */
@@ -108,6 +123,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     ids: readonly number[],
     length: number,
     positions: readonly number[],
+    options: StepOptions = { need: 'logits' },
   ): Promise<BatchStep<OnnxBatch>> {
     const rows = batch.pads.length;
     const total = batch.width + length;
@@ -132,8 +148,41 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       past[layer.pastKey] = outputs[layer.presentKey] as Tensor;
       past[layer.pastValue] = outputs[layer.presentValue] as Tensor;
     }
+    const next: OnnxBatch = { past, pads: batch.pads, width: total };
     const logits = outputs[spec.logits.name] as Tensor;
-    return { batch: { past, pads: batch.pads, width: total }, logits: (row) => this.lastLogits(logits, row) };
+    if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
+    try {
+      return { batch: next, ...(await this.readLogits(this.logitsOps, logits, options)) };
+    } catch (error) {
+      this.release(next);
+      throw error;
+    } finally {
+      if (logits.location === 'gpu-buffer') logits.dispose();
+    }
+  }
+
+  /**
+   * Logits that stay on the device: when every row decodes greedily, the tokens are picked there and only one
+   * int64 a row comes back (a row of Qwen's logits is ~300 KB in fp16, and reading them back cost ~1.7 ms a row a
+   * step on an H100); otherwise the last position's logits come back through a helper graph whose output is an
+   * ordinary CPU output (reading a GPU tensor with getData() aborted the process in onnxruntime-node 1.30).
+   */
+  private async readLogits(
+    ops: LogitsOps,
+    logits: Tensor,
+    options: StepOptions,
+  ): Promise<Omit<BatchStep<OnnxBatch>, 'batch'>> {
+    if (options.need === 'argmax') {
+      const tokens = await ops.argmax(logits);
+      return {
+        argmax: (row) => tokens[row]!,
+        logits: () => {
+          throw new Error('this step picked its tokens on the device: its logits were not read back');
+        },
+      };
+    }
+    const last = await ops.last(logits);
+    return { logits: (row) => this.lastLogits(last, row) };
   }
 
   private lastLogits(logits: Tensor, row: number): Float32Array {

@@ -40,19 +40,22 @@ function webgpuUnavailable(): string | undefined {
 }
 
 /**
- * On WebGPU the KV cache outputs stay on the GPU between steps, named one by one: the logits must come back to the
- * CPU as ordinary outputs (downloading a GPU output with getData() aborts the process in onnxruntime-node 1.30).
+ * On WebGPU the KV cache outputs stay on the GPU between steps, named one by one; with `logitsOnDevice` a decoder's
+ * `logits` output stays there too, for the logits helper graphs (logits-ops.ts) to pick greedy tokens from or bring
+ * back. Every other output comes back to the CPU as an ordinary output (downloading a GPU output with getData()
+ * aborts the process in onnxruntime-node 1.30).
  */
 export function sessionOptions(
   provider: Provider,
   threads: number | undefined,
   outputNames: () => readonly string[],
+  logitsOnDevice = false,
 ): ort.InferenceSession.SessionOptions {
   const gpuOutputs =
     provider === 'webgpu'
       ? Object.fromEntries(
           outputNames()
-            .filter(isCacheOutput)
+            .filter((name) => isCacheOutput(name) || (logitsOnDevice && name === 'logits'))
             .map((name) => [name, 'gpu-buffer' as const]),
         )
       : undefined;
@@ -77,7 +80,8 @@ export function sessionOptions(
 export async function openSession(
   onnxPath: string,
   request: DeviceRequest,
-  options: { threads?: number } = {},
+  /** `logitsOnDevice`: a decoder's logits stay on the GPU on WebGPU (see sessionOptions). */
+  options: { threads?: number; logitsOnDevice?: boolean } = {},
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   const order: Provider[] = request === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [request];
   const reasons: Partial<Record<Provider, string>> = {};
@@ -92,7 +96,7 @@ export async function openSession(
     try {
       const session = await ort.InferenceSession.create(
         onnxPath,
-        sessionOptions(provider, options.threads, () => readGraphOutputNames(onnxPath)),
+        sessionOptions(provider, options.threads, () => readGraphOutputNames(onnxPath), options.logitsOnDevice),
       );
       return { session, choice: { provider, reasons } };
     } catch (error) {

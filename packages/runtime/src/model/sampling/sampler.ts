@@ -48,6 +48,11 @@ export class Sampler {
     this.random = createRandom(seed);
   }
 
+  /** Whether `next` is a plain argmax of the logits (greedy, no repetition penalty): ties to the lowest id. */
+  get argmaxOnly(): boolean {
+    return this.greedy && this.penalty === 1;
+  }
+
   /**
    * Picks the next token from one row of logits (length = vocabulary). `history` is the prompt and the generated
    * ids; the repetition penalty applies once to each distinct id in it (HF style: positive logits divided by the

@@ -1,0 +1,119 @@
+import onnxProto from 'onnx-proto';
+import ort from 'onnxruntime-node';
+import type { Provider } from './device.js';
+import { sessionOptions } from './providers.js';
+import type { CacheType } from './session-spec.js';
+import type { Tensor } from './tensors.js';
+
+const { onnx } = onnxProto;
+
+/**
+ * Reads a decoder's logits that stay on the GPU, with two tiny ONNX graphs run on the decoder's own execution
+ * provider; their outputs come back to the CPU as ordinary outputs:
+ *
+ * - argmax: each row's next token under greedy decoding (ArgMax over the vocabulary of the last position), so a
+ *   step reads back one int64 a row instead of a whole vocabulary of logits. Ties go to the first index
+ *   (select_last_index 0), as the sampler's argmax does; fp16 logits are cast to fp32 first (exact).
+ * - last: each row's logits at its last position, in the logits' own type, for rows that sample or penalize.
+ */
+export class LogitsOps {
+  private constructor(
+    private readonly argmaxSession: ort.InferenceSession,
+    private readonly lastSession: ort.InferenceSession,
+  ) {}
+
+  static async open(type: CacheType, provider: Provider): Promise<LogitsOps> {
+    const graphs = logitsGraphs(type);
+    const open = (graph: { bytes: Uint8Array; outputs: string[] }) =>
+      ort.InferenceSession.create(
+        graph.bytes,
+        sessionOptions(provider, 1, () => graph.outputs),
+      );
+    const argmax = await open(graphs.argmax);
+    try {
+      return new LogitsOps(argmax, await open(graphs.last));
+    } catch (error) {
+      await argmax.release();
+      throw error;
+    }
+  }
+
+  /** Each row's greedy token: the first index of the largest logit at the row's last position. */
+  async argmax(logits: Tensor): Promise<number[]> {
+    const { tokens } = await this.argmaxSession.run({ logits });
+    const data = (tokens as Tensor).data as BigInt64Array;
+    return Array.from(data, Number);
+  }
+
+  /** [rows, 1, vocab] on the CPU: each row's logits at its last position. */
+  async last(logits: Tensor): Promise<Tensor> {
+    const { last_logits } = await this.lastSession.run({ logits });
+    return last_logits as Tensor;
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.argmaxSession.release(), this.lastSession.release()]);
+  }
+}
+
+/** The argmax and last-position graphs for logits of `type` ([batch, positions, vocab]), as ONNX model bytes. */
+export function logitsGraphs(type: CacheType): Record<'argmax' | 'last', { bytes: Uint8Array; outputs: string[] }> {
+  const { INT64, FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
+  const { INT } = onnx.AttributeProto.AttributeType;
+  const elemType = type === 'float16' ? FLOAT16 : FLOAT;
+  const value = (name: string, valueType: number, dims: string[]) => ({
+    name,
+    type: { tensorType: { elemType: valueType, shape: { dim: dims.map((dimParam) => ({ dimParam })) } } },
+  });
+  const logits = value('logits', elemType, ['batch', 'positions', 'vocab']);
+  const constant = (name: string, number: number) => ({ name, dims: [1], dataType: INT64, int64Data: [number] });
+  // Positions -1 to the end along axis 1: the last position, kept as an axis of size 1.
+  const initializer = [constant('starts', -1), constant('ends', Number.MAX_SAFE_INTEGER), constant('position_axis', 1)];
+  const slice = {
+    opType: 'Slice',
+    input: ['logits', 'starts', 'ends', 'position_axis'],
+    output: ['last'],
+    name: 'last',
+  };
+  const model = (name: string, nodes: object[], output: object) =>
+    onnx.ModelProto.encode(
+      onnx.ModelProto.fromObject({
+        irVersion: 8,
+        producerName: 'groundwork',
+        opsetImport: [{ domain: '', version: 13 }],
+        graph: { name, input: [logits], output: [output], node: nodes, initializer },
+      }),
+    ).finish();
+  const cast = {
+    opType: 'Cast',
+    input: ['last'],
+    output: ['last_float'],
+    name: 'last_float',
+    attribute: [{ name: 'to', type: INT, i: FLOAT }],
+  };
+  const argmax = model(
+    'logits-argmax',
+    [
+      slice,
+      ...(type === 'float16' ? [cast] : []),
+      {
+        opType: 'ArgMax',
+        input: [type === 'float16' ? 'last_float' : 'last'],
+        output: ['tokens'],
+        name: 'tokens',
+        attribute: [
+          { name: 'axis', type: INT, i: 2 },
+          { name: 'keepdims', type: INT, i: 0 },
+          { name: 'select_last_index', type: INT, i: 0 },
+        ],
+      },
+    ],
+    value('tokens', INT64, ['batch', 'one']),
+  );
+  const last = model(
+    'logits-last',
+    [{ ...slice, output: ['last_logits'], name: 'last_logits' }],
+    value('last_logits', elemType, ['batch', 'one', 'vocab']),
+  );
+  return { argmax: { bytes: argmax, outputs: ['tokens'] }, last: { bytes: last, outputs: ['last_logits'] } };
+}
