@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceRequest, Provider, ProviderChoice } from './device.js';
@@ -66,10 +67,21 @@ export function sessionOptions(
     logSeverityLevel: 3,
     ...(gpuOutputs ? { preferredOutputLocation: gpuOutputs } : {}),
     ...(threads ? { intraOpNumThreads: threads } : {}),
-    // Idle pool threads spin waiting for work, taking cores the main thread needs (honoured where the binding reads
-    // session config entries).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // Honoured where the binding reads session config entries; see allowSpinning.
+    extra: { session: { intra_op: { allow_spinning: allowSpinning() ? '1' : '0' } } },
   };
+}
+
+/**
+ * Whether ONNX Runtime's idle pool threads may spin waiting for work. Spinning saves a thread wake-up per operator,
+ * and a decode step runs hundreds of them, which matters on a machine with cores to spare; on a small one the
+ * spinning threads take the cores the main thread needs (on 2 cores they held the server's event loop back).
+ * GROUNDWORK_SPIN=1 or 0 decides; by default threads spin on machines with 8 cores or more.
+ */
+export function allowSpinning(setting = process.env.GROUNDWORK_SPIN, cores = availableParallelism()): boolean {
+  if (setting === '1') return true;
+  if (setting === '0') return false;
+  return cores >= 8;
 }
 
 /**
