@@ -205,4 +205,36 @@ edges:
     expect(JSON.parse(simple.stdout)).toEqual({ a: 'hello' });
     expect(existsSync(join(dir, 'absent'))).toBe(false);
   });
+  it('removes documents all or nothing, and deletes a collection', async () => {
+    const created = await groundwork(['collections', 'create', 'scratch', '--db', db]);
+    expect(created.code, created.stderr).toBe(0);
+    expect((await groundwork(['collections', 'add', 'scratch', docs, '--db', db])).code).toBe(0);
+    const search = async (query: string) =>
+      JSON.parse((await groundwork(['collections', 'search', 'scratch', query, '--json', '--db', db])).stdout) as {
+        passages: { source: string }[];
+      };
+    expect((await search('crashes')).passages.map((passage) => passage.source)).toEqual(['guides/errors.md']);
+
+    // One unknown source: nothing is removed, and the unknown one is named.
+    const refused = await groundwork(['collections', 'remove', 'scratch', 'guides/errors.md', 'nope.md', '--db', db]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('"nope.md"');
+    expect((await search('crashes')).passages).toHaveLength(1);
+
+    const removed = await groundwork(['collections', 'remove', 'scratch', 'guides/errors.md', '--db', db]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe('Removed 1 document from "scratch".\n');
+    expect((await search('crashes')).passages).toEqual([]);
+
+    const deleted = await groundwork(['collections', 'delete', 'scratch', '--db', db]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(/^Deleted collection "scratch" \(3 documents\)/);
+    const listed = JSON.parse((await groundwork(['collections', 'list', '--json', '--db', db])).stdout) as {
+      name: string;
+    }[];
+    expect(listed.map((collection) => collection.name)).not.toContain('scratch');
+    const gone = await groundwork(['collections', 'delete', 'scratch', '--db', db]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('collection "scratch"');
+  });
 });

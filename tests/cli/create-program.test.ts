@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 describe('createProgram', () => {
-  it('registers validate, run, diff, history, models (list, pull, synth), serve, keys, datasets (import, list), eval, groundedness and collections (create, add, search, list)', () => {
+  it('registers validate, run, diff, history, models (list, pull, synth), serve, keys, datasets (import, list), eval, groundedness and collections (create, add, search, list, remove, delete)', () => {
     const program = cli.createProgram(cli.createContext());
     expect(program.commands.map((command) => command.name())).toEqual([
       'validate',
@@ -53,7 +53,14 @@ describe('createProgram', () => {
     const datasets = program.commands.find((command) => command.name() === 'datasets')!;
     expect(datasets.commands.map((command) => command.name())).toEqual(['import', 'list']);
     const collections = program.commands.find((command) => command.name() === 'collections')!;
-    expect(collections.commands.map((command) => command.name())).toEqual(['create', 'add', 'search', 'list']);
+    expect(collections.commands.map((command) => command.name())).toEqual([
+      'create',
+      'add',
+      'search',
+      'list',
+      'remove',
+      'delete',
+    ]);
   });
 
   it('a run whose signal is aborted (Ctrl-C) ends cancelled with exit 130', async () => {

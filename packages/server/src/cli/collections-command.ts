@@ -31,7 +31,7 @@ export function commandCollections(db: Database, cwd: string, env: NodeJS.Proces
   return new CollectionService(db, { models, cwd });
 }
 
-/** `groundwork collections create|add|search|list`: document collections for retrieve nodes, in the database file. */
+/** `groundwork collections create|add|search|list|remove|delete`: document collections for retrieve nodes, in the database file. */
 export function collectionsCommand(context: CliContext, options: CollectionsCommandOptions = {}): Command {
   const env = options.env ?? process.env;
   const collections = new Command('collections').description(
@@ -144,6 +144,42 @@ export function collectionsCommand(context: CliContext, options: CollectionsComm
               `No collections in ${label}. Create one with \`groundwork collections create NAME\`.\n`,
             );
           else context.stdout.write(collectionTable(list));
+          return EXIT_OK;
+        }),
+      ),
+  );
+  collections.addCommand(
+    new Command('remove')
+      .description('remove documents (by source or id) and their chunks from a collection')
+      .argument('<name>', 'the collection')
+      .argument('<sources...>', 'the documents, as `collections add` named them (see the API or the editor)')
+      .option(...DB_OPTION)
+      .action((name: string, sources: string[], flags: { db?: string }) =>
+        run(flags.db, async (service) => {
+          // All or nothing: every source is looked up before anything is removed.
+          const known = new Set(service.documents(name).flatMap((document) => [document.source, document.id]));
+          const missing = sources.filter((source) => !known.has(source));
+          if (missing.length > 0)
+            throw HttpError.notFound(`document ${missing.map((s) => `"${s}"`).join(', ')} in "${name}"`);
+          for (const source of sources) service.removeDocument(name, source);
+          context.stdout.write(`Removed ${plural(sources.length, 'document')} from "${name}".
+`);
+          return EXIT_OK;
+        }),
+      ),
+  );
+
+  collections.addCommand(
+    new Command('delete')
+      .description('delete a collection with its documents and chunks')
+      .argument('<name>', 'the collection')
+      .option(...DB_OPTION)
+      .action((name: string, flags: { db?: string }) =>
+        run(flags.db, async (service, label) => {
+          const { documentCount } = service.get(name);
+          service.delete(name);
+          context.stdout.write(`Deleted collection "${name}" (${plural(documentCount, 'document')}) from ${label}.
+`);
           return EXIT_OK;
         }),
       ),
