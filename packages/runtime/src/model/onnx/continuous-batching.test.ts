@@ -1,5 +1,6 @@
 import type ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRow } from '../../testing/decode-rows.js';
 import { readGolden, STORIES_260K } from '../../testing/model-fixtures.js';
 import { inspectModelFolder } from '../folder/model-folder.js';
 import { Sampler } from '../sampling/index.js';
@@ -12,22 +13,9 @@ const golden = readGolden();
 const folder = inspectModelFolder(STORIES_260K);
 const [first, second] = [golden[0]!, golden[1]!];
 
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
-}
-
+/** A greedy row that ends on stories260K's end-of-sequence id. */
 function greedyRow(promptIds: readonly number[], maxTokens: number, extra: Partial<DecodeRow> = {}): DecodeRow {
-  return {
-    promptIds,
-    maxTokens,
-    eosIds: new Set([2]),
-    pick: argmax,
-    accept: () => false,
-    cancelled: () => false,
-    ...extra,
-  };
+  return decodeRow(promptIds, maxTokens, { eosIds: new Set([2]), ...extra });
 }
 
 /** A golden prompt continued by its first `known` greedy ids: its greedy continuation is the rest of them. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { argmax, decodeRow } from '../../testing/decode-rows.js';
 import {
   type BatchModel,
   type BatchStep,
-  type DecodeRow,
   DecodeScheduler,
   type RowOutcome,
   type StepOptions,
@@ -118,24 +118,6 @@ class ScriptedBatchModel implements BatchModel<ScriptedBatch> {
   }
 }
 
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
-}
-
-function row(promptIds: number[], maxTokens: number, extra: Partial<DecodeRow> = {}): DecodeRow {
-  return {
-    promptIds,
-    maxTokens,
-    eosIds: new Set(),
-    pick: argmax,
-    accept: () => false,
-    cancelled: () => false,
-    ...extra,
-  };
-}
-
 function scheduler(model: ScriptedBatchModel, maxBatch = 8) {
   return new DecodeScheduler(model, { maxBatch, joinWindowMs: 2, contextLength: 512 });
 }
@@ -146,7 +128,7 @@ describe('DecodeScheduler (scripted model)', () => {
   it('prefills requests that arrive together as one batch', async () => {
     const model = new ScriptedBatchModel();
     const decode = scheduler(model);
-    const outcomes = await Promise.all([decode.submit(row([1, 2, 3], 4)), decode.submit(row([5], 6))]);
+    const outcomes = await Promise.all([decode.submit(decodeRow([1, 2, 3], 4)), decode.submit(decodeRow([5], 6))]);
     expect(outcomes).toEqual([done(alone([1, 2, 3], 4)), done(alone([5], 6))]);
     expect(model.calls[0]).toEqual({ type: 'prefill', rows: 2 });
     expect(model.calls.filter((call) => call.type === 'prefill')).toHaveLength(1);
@@ -158,10 +140,10 @@ describe('DecodeScheduler (scripted model)', () => {
     const decode = scheduler(model);
     let late: Promise<RowOutcome> | undefined;
     model.onStep = (step) => {
-      if (step === 3) late = decode.submit(row([9, 9], 5));
+      if (step === 3) late = decode.submit(decodeRow([9, 9], 5));
       return undefined;
     };
-    const first = await decode.submit(row([4, 1], 10));
+    const first = await decode.submit(decodeRow([4, 1], 10));
     expect(first).toEqual(done(alone([4, 1], 10)));
     expect(await late).toEqual(done(alone([9, 9], 5)));
     // Three steps alone, then the newcomer's prefill and merge at the boundary, then steps of two.
@@ -181,11 +163,11 @@ describe('DecodeScheduler (scripted model)', () => {
     const model = new ScriptedBatchModel();
     const decode = scheduler(model);
     let stepsWhenShortEnded = -1;
-    const short = decode.submit(row([3], 3)).then((outcome) => {
+    const short = decode.submit(decodeRow([3], 3)).then((outcome) => {
       stepsWhenShortEnded = model.stepSizes().length;
       return outcome;
     });
-    const long = decode.submit(row([7, 8], 9));
+    const long = decode.submit(decodeRow([7, 8], 9));
     expect(await Promise.all([short, long])).toEqual([done(alone([3], 3)), done(alone([7, 8], 9))]);
     // The prefill gives each row its first token; the short row's other two take two steps.
     expect(stepsWhenShortEnded).toBe(2);
@@ -198,7 +180,7 @@ describe('DecodeScheduler (scripted model)', () => {
     const decode = scheduler(model);
     let cancel = false;
     let tokensWhenCancelled = 0;
-    const cancelled = row([2, 2], 50, {
+    const cancelled = decodeRow([2, 2], 50, {
       accept: (token) => {
         tokensWhenCancelled++;
         if (tokensWhenCancelled === 4) cancel = true;
@@ -207,9 +189,9 @@ describe('DecodeScheduler (scripted model)', () => {
       cancelled: () => cancel,
     });
     const outcomes = await Promise.all([
-      decode.submit(row([1], 12)),
+      decode.submit(decodeRow([1], 12)),
       decode.submit(cancelled),
-      decode.submit(row([6, 5, 4], 12)),
+      decode.submit(decodeRow([6, 5, 4], 12)),
     ]);
     expect(outcomes[0]).toEqual(done(alone([1], 12)));
     expect(outcomes[1]).toEqual({ tokens: alone([2, 2], 4), finish: 'cancelled' });
@@ -221,8 +203,8 @@ describe('DecodeScheduler (scripted model)', () => {
     const model = new ScriptedBatchModel();
     const decode = scheduler(model);
     const outcomes = await Promise.all([
-      decode.submit(row([1], 3)),
-      decode.submit(row([2], 3, { cancelled: () => true })),
+      decode.submit(decodeRow([1], 3)),
+      decode.submit(decodeRow([2], 3, { cancelled: () => true })),
     ]);
     expect(outcomes).toEqual([done(alone([1], 3)), { tokens: [], finish: 'cancelled' }]);
     expect(model.calls[0]).toEqual({ type: 'prefill', rows: 1 });
@@ -234,8 +216,8 @@ describe('DecodeScheduler (scripted model)', () => {
     const expected = alone([5, 3], 10);
     const eos = expected[4]!;
     const [stopped, ended] = await Promise.all([
-      decode.submit(row([5, 3], 10, { accept: (token) => token === expected[2] })),
-      decode.submit(row([5, 3], 10, { eosIds: new Set([eos]) })),
+      decode.submit(decodeRow([5, 3], 10, { accept: (token) => token === expected[2] })),
+      decode.submit(decodeRow([5, 3], 10, { eosIds: new Set([eos]) })),
     ]);
     expect(stopped).toEqual({ tokens: expected.slice(0, 3), finish: 'stop' });
     expect(ended).toEqual({ tokens: expected.slice(0, expected.indexOf(eos)), finish: 'eos' });
@@ -248,7 +230,7 @@ describe('DecodeScheduler (scripted model)', () => {
       prompt: Array.from({ length: 1 + (index % 5) }, (__, i) => (index * 3 + i) % VOCAB),
       maxTokens: 2 + ((index * 7) % 11),
     }));
-    const submit = (index: number) => decode.submit(row(requests[index]!.prompt, requests[index]!.maxTokens));
+    const submit = (index: number) => decode.submit(decodeRow(requests[index]!.prompt, requests[index]!.maxTokens));
     const results: Promise<RowOutcome>[] = [submit(0)];
     // Two requests arrive during every step until all are in: faster than rows end, so some must wait for room.
     model.onStep = () => {
@@ -271,8 +253,8 @@ describe('DecodeScheduler (scripted model)', () => {
       picks++;
       return argmax(logits);
     };
-    const sampled = row([2, 2], 4, { pick: counted });
-    const greedy = (prompt: number[], count: number) => row(prompt, count, { greedy: true, pick: counted });
+    const sampled = decodeRow([2, 2], 4, { pick: counted });
+    const greedy = (prompt: number[], count: number) => decodeRow(prompt, count, { greedy: true, pick: counted });
     const outcomes = await Promise.all([
       decode.submit(greedy([1, 2, 3], 9)),
       decode.submit(sampled),
@@ -299,9 +281,9 @@ describe('DecodeScheduler (scripted model)', () => {
     const model = new ScriptedBatchModel();
     model.failStep = 2;
     const decode = scheduler(model);
-    const failed = await Promise.allSettled([decode.submit(row([1], 5)), decode.submit(row([2], 5))]);
+    const failed = await Promise.allSettled([decode.submit(decodeRow([1], 5)), decode.submit(decodeRow([2], 5))]);
     expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'the device was lost' });
-    expect(await decode.submit(row([3], 4))).toEqual(done(alone([3], 4)));
+    expect(await decode.submit(decodeRow([3], 4))).toEqual(done(alone([3], 4)));
   });
 });

@@ -1,8 +1,10 @@
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRow } from '../../testing/decode-rows.js';
 import { readGolden, STORIES_260K } from '../../testing/model-fixtures.js';
 import { inspectModelFolder } from '../folder/model-folder.js';
 import { Sampler } from '../sampling/index.js';
+import { float16Bits } from '../synth/float16.js';
 import { type BatchModel, type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import { LogitsOps } from './logits-ops.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
@@ -13,15 +15,6 @@ const golden = readGolden();
 const folder = inspectModelFolder(STORIES_260K);
 const [first, second] = [golden[0]!, golden[1]!];
 
-/** float32 to IEEE half bits, for values exact in half precision (small integers). */
-function half(value: number): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, value);
-  const bits = view.getUint32(0);
-  if (value === 0) return (bits >>> 16) & 0x8000;
-  return ((bits >>> 16) & 0x8000) | ((((bits >>> 23) & 0xff) - 112) << 10) | ((bits >>> 13) & 0x3ff);
-}
-
 describe('LogitsOps (CPU)', () => {
   // Two rows, two positions, vocabulary 4: only the last position counts, and ties go to the first index.
   const values = [9, 9, 9, 9, 1, 5, 5, -2, 0, 0, 0, 0, -3, -1, -1, -7];
@@ -29,13 +22,13 @@ describe('LogitsOps (CPU)', () => {
     it(`picks the first index of the largest last-position logit (${type})`, async () => {
       const ops = await LogitsOps.open(type, 'cpu');
       try {
-        const data = type === 'float32' ? Float32Array.from(values) : Uint16Array.from(values, half);
+        const data = type === 'float32' ? Float32Array.from(values) : Uint16Array.from(values, float16Bits);
         const logits = new ort.Tensor(type, data, [2, 2, 4]);
         expect(await ops.argmax(logits)).toEqual([1, 1]);
         const last = await ops.last(logits);
         expect(last.dims).toEqual([2, 1, 4]);
         expect(Array.from(last.data as ArrayLike<number>)).toEqual(
-          [1, 5, 5, -2, -3, -1, -1, -7].map((v) => (type === 'float32' ? v : half(v))),
+          [1, 5, 5, -2, -3, -1, -1, -7].map((v) => (type === 'float32' ? v : float16Bits(v))),
         );
       } finally {
         await ops.release();
@@ -44,24 +37,9 @@ describe('LogitsOps (CPU)', () => {
   }
 });
 
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
-}
-
-/** A greedy row: the scheduler may take the device's pick; its JavaScript pick is never wanted then. */
+/** A greedy row (the scheduler may take the device's pick; its JavaScript pick is never wanted then). */
 function greedyRow(promptIds: readonly number[], maxTokens: number, extra: Partial<DecodeRow> = {}): DecodeRow {
-  return {
-    promptIds,
-    maxTokens,
-    eosIds: new Set([2]),
-    greedy: true,
-    pick: argmax,
-    accept: () => false,
-    cancelled: () => false,
-    ...extra,
-  };
+  return decodeRow(promptIds, maxTokens, { eosIds: new Set([2]), greedy: true, ...extra });
 }
 
 /** Records, per prefill and step, whether the tokens came from the device's argmax. */
