@@ -42,3 +42,19 @@ export function generativeArchitecture(config: Record<string, unknown>): string 
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
   return architectures.find((name) => /CausalLM|ConditionalGeneration|LMHeadModel/.test(name));
 }
+
+/** The graph, tokenizer.json and (optional) tokenizer_config.json of an encoder folder; `fail` names what is missing. */
+export function readEncoderFiles(
+  path: string,
+  folderPath: string,
+  fail: (message: string) => Error,
+  // biome-ignore lint/suspicious/noExplicitAny: config files are read loosely; fields are checked where used.
+): { onnxPath: string; tokenizerJson: Record<string, any>; tokenizerConfig: Record<string, any> } {
+  const onnxPath = findEncoderGraph(path);
+  if (!onnxPath) throw fail(`${folderPath}: no onnx/model.onnx, onnx/model*.onnx or model.onnx`);
+  const tokenizerJson = readFolderJson(path, 'tokenizer.json', 'the tokenizer the model was trained with', fail);
+  const tokenizerConfig = existsSync(join(path, 'tokenizer_config.json'))
+    ? readFolderJson(path, 'tokenizer_config.json', '', fail)
+    : {};
+  return { onnxPath, tokenizerJson, tokenizerConfig };
+}

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { findEncoderGraph, generativeArchitecture, readFolderJson } from '../encoder-files.js';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { generativeArchitecture, readEncoderFiles, readFolderJson } from '../encoder-files.js';
 
 /**
  * A sentence-embedding model folder in the Optimum / transformers.js layout (an exported all-MiniLM-L6-v2, bge-small,
@@ -44,17 +44,11 @@ export function readEmbeddingFolder(folderPath: string): EmbeddingFolder {
         'turns a text into one vector (an exported sentence-transformers model such as all-MiniLM-L6-v2 or bge-small)',
     );
   }
-  const onnxPath = findEncoderGraph(path);
-  if (!onnxPath) throw new EmbeddingModelError(`${folderPath}: no onnx/model.onnx, onnx/model*.onnx or model.onnx`);
-  const tokenizerJson = readFolderJson(
+  const { onnxPath, tokenizerJson, tokenizerConfig } = readEncoderFiles(
     path,
-    'tokenizer.json',
-    'the tokenizer the model was trained with',
+    folderPath,
     (message) => new EmbeddingModelError(message),
   );
-  const tokenizerConfig = existsSync(join(path, 'tokenizer_config.json'))
-    ? readFolderJson(path, 'tokenizer_config.json', '', (message) => new EmbeddingModelError(message))
-    : {};
   const declared = [config.max_position_embeddings, tokenizerConfig.model_max_length]
     .map(Number)
     .filter((value) => Number.isInteger(value) && value > 2 && value <= 1_000_000);

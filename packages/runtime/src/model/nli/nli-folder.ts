@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { findEncoderGraph, generativeArchitecture, readFolderJson } from '../encoder-files.js';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { generativeArchitecture, readEncoderFiles, readFolderJson } from '../encoder-files.js';
 
 /**
  * A user-supplied ONNX sequence-classification model used as an NLI / cross-encoder groundedness scorer (an exported
@@ -61,17 +61,11 @@ export function readNliFolder(folderPath: string): NliFolder {
       `${folderPath}: config.json has no id2label, so this is not a sequence-classification (NLI) model`,
     );
   }
-  const onnxPath = findEncoderGraph(path);
-  if (!onnxPath) throw new NliModelError(`${folderPath}: no onnx/model.onnx, onnx/model*.onnx or model.onnx`);
-  const tokenizerJson = readFolderJson(
+  const { onnxPath, tokenizerJson, tokenizerConfig } = readEncoderFiles(
     path,
-    'tokenizer.json',
-    'the tokenizer the model was trained with',
+    folderPath,
     (message) => new NliModelError(message),
   );
-  const tokenizerConfig = existsSync(join(path, 'tokenizer_config.json'))
-    ? readFolderJson(path, 'tokenizer_config.json', '', (message) => new NliModelError(message))
-    : {};
   const { mode, entailmentIndex } = entailmentOf(folderPath, labels);
   const declared = [config.max_position_embeddings, (tokenizerConfig as Record<string, unknown>).model_max_length]
     .map(Number)
