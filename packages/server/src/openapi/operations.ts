@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { collectionOperations } from '../collections/collections.operations.js';
 import { datasetOperations } from '../datasets/datasets.operations.js';
-import { EVALUATION_OPERATIONS } from '../evaluations/evaluations.openapi.js';
+import { evaluationOperations } from '../evaluations/evaluations.openapi.js';
 import * as diffs from '../flows/diff.schemas.js';
 import * as flows from '../flows/flows.schemas.js';
 import { modelsResponseSchema } from '../models/models.routes.js';
@@ -340,5 +340,5 @@ export const OPERATIONS: Operation[] = [
   },
   ...datasetOperations(error),
   ...collectionOperations(error),
-  ...EVALUATION_OPERATIONS,
+  ...evaluationOperations(error),
 ];
