@@ -1,9 +1,15 @@
 // Writes a synthetic model folder for the LLM benchmark through the runtime (what `groundwork models synth` does),
 // so the GPU machine needs only the runtime's production dependencies, not the server's.
-// Usage: node --conditions=source --import tsx bench/llm/synth.ts SHAPE plain|fused fp16|fp32 OUT_DIR
-import { type SynthGraph, synthesizeModel, type WeightDtype } from '@groundwork/runtime/models';
+// Usage: node --conditions=source --import tsx bench/llm/synth.ts SHAPE plain|fused fp16|fp32 OUT_DIR [FORM...]
+// FORMs of the fused graph, for bench/llm/step-probe.ts: rotary-in-attention, packed-qkv, int4.
+import { type FusedGraphOptions, type SynthGraph, synthesizeModel, type WeightDtype } from '@groundwork/runtime/models';
 
-const [shape, graph, dtype, out] = process.argv.slice(2);
+const [shape, graph, dtype, out, ...forms] = process.argv.slice(2);
+const fused: FusedGraphOptions = {
+  ...(forms.includes('rotary-in-attention') ? { rotary: 'attention' } : {}),
+  ...(forms.includes('packed-qkv') ? { packedQkv: true } : {}),
+  ...(forms.includes('int4') ? { weights: 'int4' } : {}),
+};
 if (!shape || !graph || !dtype || !out) {
   console.error('usage: bench/llm/synth.ts SHAPE plain|fused fp16|fp32 OUT_DIR');
   process.exit(2);
@@ -15,6 +21,7 @@ const model = synthesizeModel({
   graph: graph as SynthGraph,
   dtype: dtype as WeightDtype,
   out,
+  ...(forms.length > 0 ? { fused } : {}),
   onProgress: (written, total) => {
     const percent = Math.floor((100 * written) / total);
     if (percent >= reported + 10 || written === total) {

@@ -61,27 +61,29 @@ export function embedding(g: GraphBuilder, shape: SynthShape): string {
   return g.weight('model.embed_tokens.weight', [shape.vocab, shape.hidden], { kind: 'random', zeroRows: [EOS_ID] });
 }
 
-export function layerWeights(g: GraphBuilder, shape: SynthShape, layer: number): LayerWeights {
+/** The layer's weights by name; with `projections` false the projection matrices are named, not declared. */
+export function layerWeights(g: GraphBuilder, shape: SynthShape, layer: number, projections = true): LayerWeights {
   const prefix = `model.layers.${layer}`;
   const q = shape.heads * shape.headDim;
   const kv = shape.kvHeads * shape.headDim;
   const random = { kind: 'random', std: shape.weightStd } as const;
+  const matrix = (name: string, dims: number[]) => (projections ? g.weight(name, dims, random) : name);
   const bias = (name: string, size: number) =>
     shape.qkvBias ? g.weight(`${prefix}.self_attn.${name}.bias`, [size], random) : undefined;
   return {
     inputNorm: g.weight(`${prefix}.input_layernorm.weight`, [shape.hidden], { kind: 'ones' }),
     // MatMul layout [in, out]: the transpose of torch's Linear weight, as exporters store it.
-    q: g.weight(`${prefix}.self_attn.q_proj.weight`, [shape.hidden, q], random),
-    k: g.weight(`${prefix}.self_attn.k_proj.weight`, [shape.hidden, kv], random),
-    v: g.weight(`${prefix}.self_attn.v_proj.weight`, [shape.hidden, kv], random),
+    q: matrix(`${prefix}.self_attn.q_proj.weight`, [shape.hidden, q]),
+    k: matrix(`${prefix}.self_attn.k_proj.weight`, [shape.hidden, kv]),
+    v: matrix(`${prefix}.self_attn.v_proj.weight`, [shape.hidden, kv]),
     qBias: bias('q_proj', q),
     kBias: bias('k_proj', kv),
     vBias: bias('v_proj', kv),
-    o: g.weight(`${prefix}.self_attn.o_proj.weight`, [q, shape.hidden], random),
+    o: matrix(`${prefix}.self_attn.o_proj.weight`, [q, shape.hidden]),
     postNorm: g.weight(`${prefix}.post_attention_layernorm.weight`, [shape.hidden], { kind: 'ones' }),
-    gate: g.weight(`${prefix}.mlp.gate_proj.weight`, [shape.hidden, shape.intermediate], random),
-    up: g.weight(`${prefix}.mlp.up_proj.weight`, [shape.hidden, shape.intermediate], random),
-    down: g.weight(`${prefix}.mlp.down_proj.weight`, [shape.intermediate, shape.hidden], random),
+    gate: matrix(`${prefix}.mlp.gate_proj.weight`, [shape.hidden, shape.intermediate]),
+    up: matrix(`${prefix}.mlp.up_proj.weight`, [shape.hidden, shape.intermediate]),
+    down: matrix(`${prefix}.mlp.down_proj.weight`, [shape.intermediate, shape.hidden]),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   declareInterface,
   embedding,
   finalNorm,
+  type LayerWeights,
   layerWeights,
   linear,
   logitsHead,
@@ -11,6 +12,59 @@ import {
 } from './decoder-parts.js';
 import { type GraphBuilder, MICROSOFT } from './graph-builder.js';
 import type { SynthShape } from './synth-shapes.js';
+
+/** Forms of the fused graph, for measuring what fewer or cheaper kernels buy (bench/llm/step-probe.ts). */
+export interface FusedGraphOptions {
+  /**
+   * 'nodes' (default): RotaryEmbedding nodes from position_ids, padding masked through attention_bias, so that
+   * left-padded rows compute what they compute alone (see below). 'attention': rotary inside GroupQueryAttention
+   * (do_rotary=1) and seqlens_k from attention_mask, as onnxruntime-genai builds it: rows must not be left-padded.
+   */
+  rotary?: 'nodes' | 'attention';
+  /** q, k and v from one MatMul, fed to GroupQueryAttention packed (needs rotary 'attention'). */
+  packedQkv?: boolean;
+  /** 'int4': every projection a com.microsoft MatMulNBits over random 4-bit weights (blocks of 32). */
+  weights?: 'float' | 'int4';
+}
+
+const INT4_BLOCK = 32;
+
+/** x · W (+ b) with W as 4-bit blocks: random packed bytes, one scale a block (weights of about the float std). */
+function int4Linear(
+  g: GraphBuilder,
+  shape: SynthShape,
+  x: string,
+  weight: string,
+  bias: string | undefined,
+  name: string,
+  [k, n]: [number, number],
+): string {
+  const blocks = k / INT4_BLOCK;
+  const packed = g.weight(`${weight}.int4`, [n, blocks, INT4_BLOCK / 2], { kind: 'bytes' });
+  // Codes 0..15 around the default zero point 8 have a standard deviation of about 4.6.
+  const scales = g.weight(`${weight}.scales`, [n * blocks], {
+    kind: 'values',
+    values: new Float32Array(n * blocks).fill(shape.weightStd / 4.6),
+  });
+  const product = g.node(
+    'MatMulNBits',
+    [x, packed, scales],
+    `${name}/MatMulNBits`,
+    { K: k, N: n, bits: 4, block_size: INT4_BLOCK, accuracy_level: 4 },
+    { domain: MICROSOFT },
+  )[0]!;
+  return bias ? g.op('Add', [product, bias], `${name}/Add`) : product;
+}
+
+function int4Mlp(g: GraphBuilder, shape: SynthShape, x: string, weights: LayerWeights, name: string): string {
+  const sizes: [number, number] = [shape.hidden, shape.intermediate];
+  const gate = int4Linear(g, shape, x, weights.gate, undefined, `${name}/gate_proj`, sizes);
+  const up = int4Linear(g, shape, x, weights.up, undefined, `${name}/up_proj`, sizes);
+  const sigmoid = g.op('Sigmoid', [gate], `${name}/act/Sigmoid`);
+  const silu = g.op('Mul', [gate, sigmoid], `${name}/act/Mul`);
+  const gated = g.op('Mul', [silu, up], `${name}/Mul`);
+  return int4Linear(g, shape, gated, weights.down, undefined, `${name}/down_proj`, [shape.intermediate, shape.hidden]);
+}
 
 /**
  * The decoder in the fused operators onnxruntime-genai's builder emits: com.microsoft GroupQueryAttention,
@@ -26,25 +80,30 @@ import type { SynthShape } from './synth-shapes.js';
  *   (do_rotary=1): onnxruntime 1.30's CPU kernel takes a prompt's positions as the first row's first position plus
  *   the offset, the same for every row, which misplaces every row padded differently from the first.
  */
-export function buildFusedGraph(g: GraphBuilder, shape: SynthShape): void {
+export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, options: FusedGraphOptions = {}): void {
+  const rotaryInAttention = options.rotary === 'attention';
   const inputs = declareInterface(g, shape);
   const embed = embedding(g, shape);
   const hidden = g.op('Gather', [embed, inputs.inputIds], 'embed_tokens/Gather');
-  const attention = attentionInputs(g, shape, inputs);
+  const attention = attentionInputs(g, shape, inputs, rotaryInAttention);
   const rotary = (x: string, heads: number) =>
-    g.node(
-      'RotaryEmbedding',
-      [x, inputs.positionIds, attention.cos, attention.sin],
-      `${x}/rotary`,
-      { interleaved: 0, num_heads: heads },
-      { domain: MICROSOFT },
-    )[0]!;
+    rotaryInAttention
+      ? x
+      : g.node(
+          'RotaryEmbedding',
+          [x, inputs.positionIds, attention.cos, attention.sin],
+          `${x}/rotary`,
+          { interleaved: 0, num_heads: heads },
+          { domain: MICROSOFT },
+        )[0]!;
+  const project = (x: string, weight: string, bias: string | undefined, name: string, sizes: [number, number]) =>
+    options.weights === 'int4' ? int4Linear(g, shape, x, weight, bias, name, sizes) : linear(g, x, weight, bias, name);
   const eps = { float: shape.rmsEps };
   let residual = hidden;
   let normed: string;
   let pending: string | undefined;
   for (let layer = 0; layer < shape.layers; layer++) {
-    const weights = layerWeights(g, shape, layer);
+    const weights = layerWeights(g, shape, layer, options.weights !== 'int4');
     const name = `layers.${layer}`;
     if (pending) [normed, residual] = skipNorm(g, pending, residual, weights.inputNorm, eps, `${name}/input_layernorm`);
     else
@@ -53,18 +112,48 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape): void {
         epsilon: eps,
         stash_type: 1,
       });
-    const q = rotary(linear(g, normed, weights.q, weights.qBias, `${name}/self_attn/q_proj`), shape.heads);
-    const k = rotary(linear(g, normed, weights.k, weights.kBias, `${name}/self_attn/k_proj`), shape.kvHeads);
-    const v = linear(g, normed, weights.v, weights.vBias, `${name}/self_attn/v_proj`);
+    const qSize = shape.heads * shape.headDim;
+    const kvSize = shape.kvHeads * shape.headDim;
+    let qkv: [string, string, string];
+    if (options.packedQkv) {
+      // One projection for q, k and v: the three weights concatenated (folded into one at load), one MatMul.
+      const packedBias = weights.qBias
+        ? g.op('Concat', [weights.qBias, weights.kBias!, weights.vBias!], `${name}/self_attn/qkv_bias`, { axis: 0 })
+        : undefined;
+      const packedWeight =
+        options.weights === 'int4'
+          ? weights.q
+          : g.op('Concat', [weights.q, weights.k, weights.v], `${name}/self_attn/qkv_weight`, { axis: 1 });
+      const packed = project(normed, packedWeight, packedBias, `${name}/self_attn/qkv_proj`, [
+        shape.hidden,
+        qSize + 2 * kvSize,
+      ]);
+      qkv = [packed, '', ''];
+    } else {
+      const q = project(normed, weights.q, weights.qBias, `${name}/self_attn/q_proj`, [shape.hidden, qSize]);
+      const k = project(normed, weights.k, weights.kBias, `${name}/self_attn/k_proj`, [shape.hidden, kvSize]);
+      qkv = [
+        rotary(q, shape.heads),
+        rotary(k, shape.kvHeads),
+        project(normed, weights.v, weights.vBias, `${name}/self_attn/v_proj`, [shape.hidden, kvSize]),
+      ];
+    }
     const past = inputs.past[layer]!;
     const [context] = g.node(
       'GroupQueryAttention',
-      [q, k, v, past.key, past.value, attention.seqlensK, attention.totalLength, '', '', '', attention.bias],
+      [
+        ...qkv,
+        past.key,
+        past.value,
+        attention.seqlensK,
+        attention.totalLength,
+        ...(rotaryInAttention ? [attention.cos, attention.sin] : ['', '', '', attention.bias]),
+      ],
       `${name}/self_attn/GroupQueryAttention`,
       {
         num_heads: shape.heads,
         kv_num_heads: shape.kvHeads,
-        do_rotary: 0,
+        do_rotary: rotaryInAttention ? 1 : 0,
         scale: { float: 1 / Math.sqrt(shape.headDim) },
       },
       {
@@ -72,7 +161,7 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape): void {
         outputNames: [`${name}/self_attn/GroupQueryAttention`, `present.${layer}.key`, `present.${layer}.value`],
       },
     );
-    const projected = g.op('MatMul', [context!, weights.o], `${name}/self_attn/o_proj/MatMul`);
+    const projected = project(context!, weights.o, undefined, `${name}/self_attn/o_proj`, [qSize, shape.hidden]);
     const [postNormed, postResidual] = skipNorm(
       g,
       projected,
@@ -82,7 +171,10 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape): void {
       `${name}/post_attention_layernorm`,
     );
     residual = postResidual;
-    pending = mlp(g, postNormed, weights, `${name}/mlp`);
+    pending =
+      options.weights === 'int4'
+        ? int4Mlp(g, shape, postNormed, weights, `${name}/mlp`)
+        : mlp(g, postNormed, weights, `${name}/mlp`);
   }
   const [final] = skipNorm(g, pending!, residual, finalNorm(g, shape), eps, 'norm');
   logitsHead(g, final, embed, inputs);
@@ -115,8 +207,30 @@ interface AttentionInputs {
   bias: string;
 }
 
-/** The inputs every GroupQueryAttention node shares, computed once from attention_mask. */
-function attentionInputs(g: GraphBuilder, shape: SynthShape, inputs: DecoderInputs): AttentionInputs {
+/**
+ * The inputs every GroupQueryAttention node shares, computed once from attention_mask. With rotary inside the
+ * attention, the graph is onnxruntime-genai's: seqlens_k counts each row's tokens, which places them at the start
+ * of its cache rows (right padding), and no bias is needed.
+ */
+function attentionInputs(
+  g: GraphBuilder,
+  shape: SynthShape,
+  inputs: DecoderInputs,
+  rotaryInAttention: boolean,
+): AttentionInputs {
+  const tables = rotaryTables(shape, false);
+  const half = shape.headDim / 2;
+  const cos = g.weight('rotary_emb.cos_cache', [shape.context, half], { kind: 'values', values: tables.cos });
+  const sin = g.weight('rotary_emb.sin_cache', [shape.context, half], { kind: 'values', values: tables.sin });
+  if (rotaryInAttention) {
+    const counts = g.op('ReduceSum', [inputs.attentionMask, g.ints([1])], 'attn/counts', { keepdims: 0 });
+    const lastIndex = g.op('Sub', [counts, g.ints([1], true)], 'attn/last_index');
+    const seqlensK = g.op('Cast', [lastIndex], 'attn/seqlens_k', { to: 6 });
+    const total = g.op('Shape', [inputs.attentionMask], 'attn/total', { start: 1, end: 2 });
+    const totalScalar = g.op('Squeeze', [total, g.ints([0])], 'attn/total_scalar');
+    const totalLength = g.op('Cast', [totalScalar], 'attn/total_sequence_length', { to: 6 });
+    return { seqlensK, totalLength, cos, sin, bias: '' };
+  }
   const maskShape = g.op('Shape', [inputs.attentionMask], 'attn/mask_shape');
   const batch = g.op('Slice', [maskShape, g.ints([0]), g.ints([1]), g.ints([0])], 'attn/batch');
   const total = g.op('Slice', [maskShape, g.ints([1]), g.ints([2]), g.ints([0])], 'attn/total');
@@ -132,9 +246,5 @@ function attentionInputs(g: GraphBuilder, shape: SynthShape, inputs: DecoderInpu
   const length = g.op('Shape', [inputs.inputIds], 'attn/length', { start: 1, end: 2 });
   const target = g.op('Concat', [batch, g.ints([1]), length, total], 'attn/bias_shape', { axis: 0 });
   const bias = g.op('Expand', [rows, target], 'attn/bias');
-  const tables = rotaryTables(shape, false);
-  const half = shape.headDim / 2;
-  const cos = g.weight('rotary_emb.cos_cache', [shape.context, half], { kind: 'values', values: tables.cos });
-  const sin = g.weight('rotary_emb.sin_cache', [shape.context, half], { kind: 'values', values: tables.sin });
   return { seqlensK, totalLength, cos, sin, bias };
 }

@@ -7,7 +7,7 @@ const DataType = onnx.TensorProto.DataType;
 const AttributeType = onnx.AttributeProto.AttributeType;
 
 export type Dim = number | string;
-export type ElementType = 'float' | 'float16' | 'int64' | 'int32' | 'bool';
+export type ElementType = 'float' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
 export type AttributeValue = number | number[] | string | { float: number };
 
 const ELEMENT_TYPES: Record<ElementType, number> = {
@@ -16,6 +16,7 @@ const ELEMENT_TYPES: Record<ElementType, number> = {
   int64: DataType.INT64,
   int32: DataType.INT32,
   bool: DataType.BOOL,
+  uint8: DataType.UINT8,
 };
 
 export const MICROSOFT = 'com.microsoft';
@@ -103,10 +104,11 @@ export class GraphBuilder {
 
   /** The encoded model, its weights in `dataFile` (relative to the graph) at the offsets written. */
   encode(written: readonly WrittenWeight[], dataFile: string, graphName: string): Uint8Array {
+    const bytes = new Set(this.weights.filter((spec) => spec.fill.kind === 'bytes').map((spec) => spec.name));
     const external = written.map((weight) => ({
       name: weight.name,
       dims: weight.dims,
-      dataType: ELEMENT_TYPES[this.floatType],
+      dataType: ELEMENT_TYPES[bytes.has(weight.name) ? 'uint8' : this.floatType],
       dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
       externalData: [
         { key: 'location', value: dataFile },

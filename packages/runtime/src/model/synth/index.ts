@@ -1,3 +1,4 @@
+export type { FusedGraphOptions } from './fused-graph.js';
 export {
   isSynthShapeName,
   parameterCount,

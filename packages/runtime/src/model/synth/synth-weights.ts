@@ -18,6 +18,8 @@ export type WeightDtype = 'fp32' | 'fp16';
 /** What a weight tensor is filled with. */
 export type WeightFill =
   | { kind: 'random'; std?: number; zeroRows?: number[] }
+  /** Uniformly random bytes, whatever the dtype: the packed 4-bit weights of MatMulNBits. */
+  | { kind: 'bytes' }
   | { kind: 'ones' }
   | { kind: 'values'; values: Float64Array | Float32Array };
 
@@ -25,6 +27,12 @@ export interface WeightSpec {
   name: string;
   dims: number[];
   fill: WeightFill;
+}
+
+/** Bytes a value of the weight takes in the file. */
+export function weightElementBytes(spec: WeightSpec, dtype: WeightDtype): number {
+  if (spec.fill.kind === 'bytes') return 1;
+  return dtype === 'fp16' ? 2 : 4;
 }
 
 export interface WrittenWeight {
@@ -81,6 +89,7 @@ export class WeightWriter {
     const rowLength = spec.dims[spec.dims.length - 1] ?? 1;
     const zero = new Set(spec.fill.kind === 'random' ? (spec.fill.zeroRows ?? []) : []);
     let state = streamSeed(this.seed, spec.name);
+    if (spec.fill.kind === 'bytes') return this.writeBytes(spec, count, state, start, onBytes);
     const chunk =
       this.dtype === 'fp16' ? new Uint16Array(Math.min(CHUNK, count)) : new Float32Array(Math.min(CHUNK, count));
     for (let done = 0; done < count; done += chunk.length) {
@@ -108,6 +117,29 @@ export class WeightWriter {
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private writeBytes(
+    spec: WeightSpec,
+    count: number,
+    seed: number,
+    start: number,
+    onBytes?: (bytes: number) => void,
+  ): WrittenWeight {
+    const chunk = new Uint8Array(Math.min(CHUNK, count));
+    let x = seed;
+    for (let done = 0; done < count; done += chunk.length) {
+      const view = chunk.subarray(0, Math.min(chunk.length, count - done));
+      for (let i = 0; i < view.length; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        view[i] = x >>> 24;
+      }
+      this.flush(view);
+      onBytes?.(view.byteLength);
+    }
+    return { name: spec.name, dims: spec.dims, offset: start, length: this.offset - start };
   }
 
   private table(std: number): Table {

@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { buildFusedGraph } from './fused-graph.js';
+import { buildFusedGraph, type FusedGraphOptions } from './fused-graph.js';
 import { GraphBuilder } from './graph-builder.js';
 import { buildPlainGraph } from './plain-graph.js';
 import { writeFolderFiles } from './synth-folder-files.js';
 import { isSynthShapeName, parameterCount, SYNTH_SHAPES, type SynthShape } from './synth-shapes.js';
-import { type WeightDtype, WeightWriter } from './synth-weights.js';
+import { type WeightDtype, WeightWriter, weightElementBytes } from './synth-weights.js';
 
 export type SynthGraph = 'plain' | 'fused';
 
@@ -13,6 +13,8 @@ export interface SynthesizeOptions {
   /** A name of SYNTH_SHAPES, or a shape of one's own (tests vary the tiny one). */
   shape: string | SynthShape;
   graph?: SynthGraph;
+  /** Forms of the fused graph (rotary placement, packed QKV, 4-bit weights); the default is the engine's. */
+  fused?: FusedGraphOptions;
   dtype?: WeightDtype;
   /** Where the folder goes: must not exist, or be empty. */
   out: string;
@@ -48,6 +50,9 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     throw new SynthOptionError(`unknown graph "${graph}" (expected plain or fused)`);
   if (dtype !== 'fp16' && dtype !== 'fp32')
     throw new SynthOptionError(`unknown dtype "${dtype}" (expected fp16 or fp32)`);
+  if (options.fused?.packedQkv && options.fused.rotary !== 'attention')
+    throw new SynthOptionError('packed q, k and v need rotary inside the attention (rotary "attention")');
+  if (graph === 'plain' && options.fused) throw new SynthOptionError('fused graph options need the fused graph');
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new SynthOptionError(`the seed must be a whole number ≥ 0, not ${seed}`);
   const out = resolve(options.out);
@@ -56,7 +61,7 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     return write(
       out,
       shape,
-      { graph, dtype, seed, name: typeof options.shape === 'string' ? options.shape : 'custom' },
+      { graph, dtype, seed, name: typeof options.shape === 'string' ? options.shape : 'custom', fused: options.fused },
       options.onProgress,
     );
   } catch (error) {
@@ -70,19 +75,27 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
 function write(
   out: string,
   shape: SynthShape,
-  { graph, dtype, seed, name }: { graph: SynthGraph; dtype: WeightDtype; seed: number; name: string },
+  {
+    graph,
+    dtype,
+    seed,
+    name,
+    fused,
+  }: { graph: SynthGraph; dtype: WeightDtype; seed: number; name: string; fused?: FusedGraphOptions | undefined },
   onProgress: SynthesizeOptions['onProgress'],
 ): SynthesizedModel {
   const builder = new GraphBuilder(dtype);
   if (graph === 'plain') buildPlainGraph(builder, shape);
-  else buildFusedGraph(builder, shape);
+  else buildFusedGraph(builder, shape, fused);
 
   mkdirSync(join(out, 'onnx'), { recursive: true });
   const graphFile = dtype === 'fp16' ? 'model_fp16.onnx' : 'model.onnx';
   const dataFile = `${graphFile}_data`;
   const graphPath = join(out, 'onnx', graphFile);
-  const elementBytes = dtype === 'fp16' ? 2 : 4;
-  const total = builder.weights.reduce((sum, weight) => sum + weight.dims.reduce((a, b) => a * b, 1) * elementBytes, 0);
+  const total = builder.weights.reduce(
+    (sum, weight) => sum + weight.dims.reduce((a, b) => a * b, 1) * weightElementBytes(weight, dtype),
+    0,
+  );
   const writer = new WeightWriter(join(out, 'onnx', dataFile), dtype, seed);
   let done = 0;
   try {

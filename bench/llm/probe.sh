@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Where a decode step's time goes, on the GPU machine (docs/benchmarks.md, "dispatch overhead"): synthesizes the
+# qwen2.5-0.5b shape (fp16) in four fused forms — the engine's (RotaryEmbedding nodes + attention_bias), rotary
+# inside GroupQueryAttention, that with packed QKV, and that with int4 MatMulNBits weights — and runs
+# bench/llm/step-probe.ts over them with the WebGPU provider's defaults, with validation disabled, and asking for
+# graph capture. Results in $OUT/probe-*.json; an ONNX Runtime profile summary of the engine's form in the output.
+# Usage (carry .device, packed as for gpu.sh): bash bench/llm/probe.sh
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source .device/setup.sh
+if [[ -f .device/peer.tar.xz && "$(cat node_modules/.peer-unpacked 2>/dev/null)" != "$(cksum < .device/peer.tar.xz)" ]]; then
+  xz -dc .device/peer.tar.xz | tar -xf - && cksum < .device/peer.tar.xz > node_modules/.peer-unpacked
+fi
+out=${OUT:?OUT must name the folder for the results}
+scratch=${SCRATCH:-/tmp/groundwork-probe-models}
+node=(node --conditions=source --import tsx)
+declare -A forms=([engine]="" [rotary]="rotary-in-attention" [packed]="rotary-in-attention packed-qkv"
+  [int4]="rotary-in-attention packed-qkv int4")
+folders=()
+for name in engine rotary packed int4; do
+  model=$scratch/$name
+  if [[ ! -f $model/.complete ]]; then
+    rm -rf "$model"
+    # shellcheck disable=SC2086 # the forms are a list
+    "${node[@]}" bench/llm/synth.ts qwen2.5-0.5b fused fp16 "$model" ${forms[$name]} 2>&1 | tail -n 1
+    touch "$model/.complete"
+  fi
+  folders+=("$model")
+done
+probe=("${node[@]}" bench/llm/step-probe.ts --batches "${BATCHES:-1,8,32}" --steps 32 --prompt 128)
+"${probe[@]}" --profile "$out/profile" --out "$out/probe-default.json" "${folders[@]}"
+rm -rf "$out/profile"
+"${probe[@]}" --validation disabled --out "$out/probe-novalidation.json" "${folders[@]}"
+"${probe[@]}" --graph-capture --batches 1 --out "$out/probe-capture.json" "${folders[0]}" "${folders[1]}"

@@ -1,0 +1,209 @@
+// Where a decode step's time goes: a raw ONNX Runtime loop (no engine, no scheduler) over one or more model folders,
+// measuring a decode step at given batch sizes in two ways — `sync`: each step waits for its greedy tokens (ArgMax on
+// the device, one id a row read back), as generation must; `queued`: steps are issued back to back with a fixed
+// token and nothing read until the end, which leaves the CPU's cost of issuing a step (the dispatch overhead). With
+// --profile, ONNX Runtime's own profile of a few batch-1 steps of the first folder is summed by operator type.
+// Options vary the WebGPU provider: --validation disabled|wgpuOnly|basic|full; --graph-capture asks for graph
+// capture through the session config (onnxruntime-node 1.30's binding has no provider option for it).
+// Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
+//        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--out FILE] MODEL_DIR...
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { LogitsOps } from '../../packages/runtime/src/model/onnx/logits-ops.js';
+import { median } from './stats.js';
+
+const args = process.argv.slice(2);
+const valued = new Set(['--device', '--batches', '--steps', '--prompt', '--validation', '--profile', '--out']);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+};
+const folders = args.filter((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
+const device = option('device', 'webgpu') as 'webgpu' | 'cpu';
+const batches = option('batches', '1,32').split(',').map(Number);
+const steps = Number(option('steps', '32'));
+const promptLength = Number(option('prompt', '128'));
+const validation = args.includes('--validation') ? option('validation', '') : undefined;
+const graphCapture = args.includes('--graph-capture');
+const profileDir = args.includes('--profile') ? option('profile', '') : undefined;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Config {
+  num_hidden_layers: number;
+  num_key_value_heads: number;
+  hidden_size: number;
+  num_attention_heads: number;
+  head_dim?: number;
+  vocab_size: number;
+}
+
+interface Figures {
+  folder: string;
+  variant: string;
+  batch: number;
+  syncMs?: number;
+  queuedMs?: number;
+  error?: string;
+}
+
+function graphFile(folder: string): string {
+  const names = readdirSync(join(folder, 'onnx')).filter((name) => name.endsWith('.onnx'));
+  return join(folder, 'onnx', names.find((name) => name.includes('fp16')) ?? names[0]!);
+}
+
+async function open(folder: string, profilePrefix?: string): Promise<ort.InferenceSession> {
+  const probe = await ort.InferenceSession.create(graphFile(folder), { executionProviders: ['cpu'] });
+  const outputs = probe.outputNames;
+  await probe.release();
+  const provider: ort.InferenceSession.ExecutionProviderConfig =
+    device === 'webgpu' && validation ? ({ name: 'webgpu', validationMode: validation } as never) : device;
+  return ort.InferenceSession.create(graphFile(folder), {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(device === 'webgpu'
+      ? { preferredOutputLocation: Object.fromEntries(outputs.map((name) => [name, 'gpu-buffer' as const])) }
+      : {}),
+    ...(graphCapture ? { extra: { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } } : {}),
+    ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
+  });
+}
+
+const int64 = (values: number[], dims: number[]) =>
+  new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
+
+async function measure(folder: string, session: ort.InferenceSession, batch: number, logits: LogitsOps | undefined) {
+  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Config;
+  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const cacheType = session.inputMetadata.find((input) => input.name.startsWith('past_key_values'));
+  const half = cacheType && 'type' in cacheType && cacheType.type === 'float16';
+  let past: Record<string, ort.Tensor> = {};
+  for (let layer = 0; layer < config.num_hidden_layers; layer++)
+    for (const part of ['key', 'value'])
+      past[`past_key_values.${layer}.${part}`] = new ort.Tensor(
+        half ? 'float16' : 'float32',
+        half ? new Uint16Array(0) : new Float32Array(0),
+        [batch, config.num_key_value_heads, 0, headDim],
+      );
+  let length = 0;
+  const tokensOf = async (out: ort.InferenceSession.ReturnType): Promise<number[]> => {
+    const result = out.logits as ort.Tensor;
+    if (logits) return logits.argmax(result);
+    const data = result.data as Float32Array;
+    const vocab = result.dims[2]!;
+    return Array.from({ length: batch }, (_, row) => {
+      let best = 0;
+      for (let i = 1; i < vocab; i++) if (data[row * vocab + i]! > data[row * vocab + best]!) best = i;
+      return best;
+    });
+  };
+  const step = async (ids: number[]) => {
+    const width = ids.length / batch;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: int64(ids, [batch, width]),
+      attention_mask: int64(new Array(batch * (length + width)).fill(1), [batch, length + width]),
+      position_ids: int64(
+        Array.from({ length: batch * width }, (_, i) => length + (i % width)),
+        [batch, width],
+      ),
+      ...past,
+    };
+    if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = int64([1], []);
+    const out = await session.run(feeds);
+    for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    past = {};
+    for (const [name, tensor] of Object.entries(out))
+      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor as ort.Tensor;
+    length += width;
+    return out;
+  };
+  const prompt = Array.from({ length: batch * promptLength }, (_, i) => 1 + ((i * 7919) % (config.vocab_size - 1)));
+  let tokens = await tokensOf(await step(prompt));
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const started = performance.now();
+    const out = await step(tokens);
+    tokens = await tokensOf(out);
+    (out.logits as ort.Tensor).dispose?.();
+    times.push(performance.now() - started);
+  }
+  const started = performance.now();
+  let last: ort.InferenceSession.ReturnType | undefined;
+  for (let i = 0; i < steps; i++) {
+    if (last) (last.logits as ort.Tensor).dispose?.();
+    last = await step(tokens);
+  }
+  await tokensOf(last!);
+  const queued = (performance.now() - started) / steps;
+  for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+  return { syncMs: median(times.slice(2)), queuedMs: queued };
+}
+
+const variant = [validation ? `validation=${validation}` : 'default', graphCapture ? 'graph-capture' : '']
+  .filter(Boolean)
+  .join(',');
+const results: Figures[] = [];
+const logits = device === 'webgpu' ? await LogitsOps.open('float16', 'webgpu') : undefined;
+for (const folder of folders) {
+  let session: ort.InferenceSession;
+  try {
+    session = await open(folder);
+  } catch (error) {
+    results.push({ folder, variant, batch: 0, error: String(error) });
+    log(`${folder}: ${String(error)}`);
+    continue;
+  }
+  for (const batch of batches) {
+    try {
+      const figures = await measure(folder, session, batch, logits);
+      results.push({ folder, variant, batch, ...figures });
+      log(
+        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued`,
+      );
+    } catch (error) {
+      results.push({ folder, variant, batch, error: String(error) });
+      log(`${folder} ${variant} batch ${batch}: ${String(error)}`);
+    }
+  }
+  await session.release();
+}
+
+if (profileDir && folders[0]) {
+  mkdirSync(profileDir, { recursive: true });
+  const session = await open(folders[0], join(profileDir, 'probe'));
+  await measure(folders[0], session, 1, logits);
+  session.endProfiling();
+  await session.release();
+  const written = readdirSync(profileDir).filter((name) => name.startsWith('probe') && name.endsWith('.json'));
+  const events = JSON.parse(readFileSync(join(profileDir, written[0]!), 'utf8')) as {
+    cat: string;
+    name: string;
+    dur: number;
+    args?: { op_name?: string };
+  }[];
+  const byOp = new Map<string, { count: number; us: number }>();
+  const runs = events.filter((event) => event.cat === 'Session' && event.name === 'model_run');
+  for (const event of events) {
+    if (event.cat !== 'Node' || !event.name.endsWith('_kernel_time')) continue;
+    const op = event.args?.op_name ?? '?';
+    const entry = byOp.get(op) ?? { count: 0, us: 0 };
+    entry.count++;
+    entry.us += event.dur;
+    byOp.set(op, entry);
+  }
+  const perRun = (value: number) => value / Math.max(1, runs.length);
+  const table = [...byOp]
+    .sort((a, b) => b[1].us - a[1].us)
+    .map(([op, { count, us }]) => ({
+      op,
+      kernelsPerRun: perRun(count),
+      msPerRun: perRun(us) / 1000,
+    }));
+  log(`profile: ${runs.length} runs, model_run median ${median(runs.map((run) => run.dur)) / 1000} ms`);
+  for (const row of table)
+    log(`  ${row.op}: ${row.kernelsPerRun.toFixed(1)} kernels, ${row.msPerRun.toFixed(3)} ms a run`);
+  results.push({ folder: folders[0], variant: 'profile', batch: 1, error: JSON.stringify(table) });
+}
+await logits?.release();
+if (args.includes('--out')) writeFileSync(option('out', ''), `${JSON.stringify(results, null, 2)}\n`);
