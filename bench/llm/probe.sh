@@ -30,5 +30,6 @@ done
 probe=("${node[@]}" bench/llm/step-probe.ts --batches "${BATCHES:-1,8,32}" --steps 32 --prompt 128)
 "${probe[@]}" --profile "$out/profile" --out "$out/probe-default.json" "${folders[@]}"
 rm -rf "$out/profile"
+[[ -n ${QUICK:-} ]] && exit 0
 "${probe[@]}" --validation disabled --out "$out/probe-novalidation.json" "${folders[@]}"
 "${probe[@]}" --graph-capture --batches 1 --out "$out/probe-capture.json" "${folders[0]}" "${folders[1]}"

@@ -9,8 +9,9 @@
 //        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--out FILE] MODEL_DIR...
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
-import { LogitsOps } from '../../packages/runtime/src/model/onnx/logits-ops.js';
+import { LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -44,6 +45,7 @@ interface Figures {
   batch: number;
   syncMs?: number;
   queuedMs?: number;
+  chainedMs?: number | undefined;
   error?: string;
 }
 
@@ -98,10 +100,11 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
       return best;
     });
   };
-  const step = async (ids: number[]) => {
-    const width = ids.length / batch;
+  const step = (ids: number[]) => stepWith(int64(ids, [batch, ids.length / batch]));
+  const stepWith = async (inputIds: ort.Tensor) => {
+    const width = inputIds.dims[1]!;
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: int64(ids, [batch, width]),
+      input_ids: inputIds,
       attention_mask: int64(new Array(batch * (length + width)).fill(1), [batch, length + width]),
       position_ids: int64(
         Array.from({ length: batch * width }, (_, i) => length + (i % width)),
@@ -136,8 +139,70 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
   }
   await tokensOf(last!);
   const queued = (performance.now() - started) / steps;
+  // Chained: each step's tokens picked on the device and fed to the next as they are, read back every 8 steps
+  // (what an engine could do to keep the device busy while tokens travel back).
+  let chainedMs: number | undefined;
+  if (logits) {
+    const chained = await chainHelpers();
+    const chainStarted = performance.now();
+    let input: ort.Tensor = int64(tokens, [batch, 1]);
+    let pending: ort.Tensor[] = [];
+    const done: ort.Tensor[] = [];
+    for (let i = 0; i < steps; i++) {
+      const out = await stepWith(input);
+      input = (await chained.argmax.run({ logits: out.logits as ort.Tensor })).tokens as ort.Tensor;
+      (out.logits as ort.Tensor).dispose?.();
+      pending.push(input);
+      if (pending.length === 8 || i === steps - 1) {
+        for (const tokens of pending) await chained.read.run({ tokens });
+        // The last step's tokens are the next step's input: freed with the rest at the end.
+        done.push(...pending);
+        pending = [];
+      }
+    }
+    for (const tensor of done) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    await Promise.all([chained.argmax.release(), chained.read.release()]);
+    chainedMs = (performance.now() - chainStarted) / steps;
+  }
   for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
-  return { syncMs: median(times.slice(2)), queuedMs: queued };
+  return { syncMs: median(times.slice(2)), queuedMs: queued, chainedMs };
+}
+
+/**
+ * For the chained mode: the engine's greedy ArgMax graph with its tokens left on the GPU, and an Identity graph that
+ * brings a [rows, 1] int64 tensor back to the CPU.
+ */
+async function chainHelpers(): Promise<{ argmax: ort.InferenceSession; read: ort.InferenceSession }> {
+  const { onnx } = onnxProto;
+  const tokens = {
+    name: 'tokens',
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.INT64,
+        shape: { dim: [{ dimParam: 'rows' }, { dimValue: 1 }] },
+      },
+    },
+  };
+  const identity = onnx.ModelProto.encode(
+    onnx.ModelProto.fromObject({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'read-tokens',
+        input: [tokens],
+        output: [{ ...tokens, name: 'read' }],
+        node: [{ opType: 'Identity', input: ['tokens'], output: ['read'], name: 'read' }],
+      },
+    }),
+  ).finish();
+  const options = { executionProviders: [device], logSeverityLevel: 3 as const };
+  return {
+    argmax: await ort.InferenceSession.create(logitsGraphs('float16').argmax.bytes, {
+      ...options,
+      preferredOutputLocation: { tokens: 'gpu-buffer' },
+    }),
+    read: await ort.InferenceSession.create(identity, options),
+  };
 }
 
 const variant = [validation ? `validation=${validation}` : 'default', graphCapture ? 'graph-capture' : '']
@@ -159,7 +224,7 @@ for (const folder of folders) {
       const figures = await measure(folder, session, batch, logits);
       results.push({ folder, variant, batch, ...figures });
       log(
-        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued`,
+        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued, ${figures.chainedMs?.toFixed(2)} ms/step chained`,
       );
     } catch (error) {
       results.push({ folder, variant, batch, error: String(error) });
@@ -180,13 +245,13 @@ if (profileDir && folders[0]) {
     cat: string;
     name: string;
     dur: number;
-    args?: { op_name?: string };
+    args?: { op_name?: string; provider?: string };
   }[];
   const byOp = new Map<string, { count: number; us: number }>();
   const runs = events.filter((event) => event.cat === 'Session' && event.name === 'model_run');
   for (const event of events) {
     if (event.cat !== 'Node' || !event.name.endsWith('_kernel_time')) continue;
-    const op = event.args?.op_name ?? '?';
+    const op = `${event.args?.op_name ?? '?'} on ${(event.args?.provider ?? '?').replace('ExecutionProvider', '')}`;
     const entry = byOp.get(op) ?? { count: 0, us: 0 };
     entry.count++;
     entry.us += event.dur;

@@ -15,63 +15,27 @@ const { onnx } = onnxProto;
  *   step reads back one int64 a row instead of a whole vocabulary of logits. Ties go to the first index
  *   (select_last_index 0), as the sampler's argmax does; fp16 logits are cast to fp32 first (exact).
  * - last: each row's logits at its last position, in the logits' own type, for rows that sample or penalize.
- * - chained greedy steps: the argmax graph again with its tokens left where they are (on the GPU on WebGPU), to be
- *   fed to the next step as its input_ids, and a graph that reads up to CHAIN_READ_STEPS such steps' tokens back
- *   at once (see OnnxBatchModel.chain).
  */
 export class LogitsOps {
   private constructor(
     private readonly argmaxSession: ort.InferenceSession,
     private readonly lastSession: ort.InferenceSession,
-    private readonly deviceArgmaxSession: ort.InferenceSession,
-    private readonly readSession: ort.InferenceSession,
   ) {}
 
   static async open(type: CacheType, provider: Provider): Promise<LogitsOps> {
     const graphs = logitsGraphs(type);
-    const opened: ort.InferenceSession[] = [];
-    const open = async (graph: { bytes: Uint8Array; outputs: string[] }, onDevice = false) => {
-      const options = sessionOptions(provider, 1, () => graph.outputs);
-      if (onDevice && provider === 'webgpu')
-        options.preferredOutputLocation = Object.fromEntries(graph.outputs.map((name) => [name, 'gpu-buffer']));
-      const session = await ort.InferenceSession.create(graph.bytes, options);
-      opened.push(session);
-      return session;
-    };
-    try {
-      return new LogitsOps(
-        await open(graphs.argmax),
-        await open(graphs.last),
-        await open(graphs.argmax, true),
-        await open(tokensReadGraph()),
+    const open = (graph: { bytes: Uint8Array; outputs: string[] }) =>
+      ort.InferenceSession.create(
+        graph.bytes,
+        sessionOptions(provider, 1, () => graph.outputs),
       );
+    const argmax = await open(graphs.argmax);
+    try {
+      return new LogitsOps(argmax, await open(graphs.last));
     } catch (error) {
-      await Promise.all(opened.map((session) => session.release()));
+      await argmax.release();
       throw error;
     }
-  }
-
-  /** Each row's greedy token as an int64 [rows, 1] tensor left on the device (a CPU tensor on the CPU provider). */
-  async argmaxOnDevice(logits: Tensor): Promise<Tensor> {
-    const { tokens } = await this.deviceArgmaxSession.run({ logits });
-    return tokens as Tensor;
-  }
-
-  /**
-   * The tokens of up to CHAIN_READ_STEPS chained steps, read back in one go (the wait for the device is paid once):
-   * `[step][row]`.
-   */
-  async readTokens(steps: readonly Tensor[]): Promise<number[][]> {
-    if (steps.length === 0 || steps.length > CHAIN_READ_STEPS)
-      throw new Error(`readTokens takes 1 to ${CHAIN_READ_STEPS} steps, not ${steps.length}`);
-    const feeds: Record<string, Tensor> = {};
-    for (let step = 0; step < CHAIN_READ_STEPS; step++) feeds[`step${step}`] = steps[Math.min(step, steps.length - 1)]!;
-    const { tokens } = await this.readSession.run(feeds);
-    const data = (tokens as Tensor).data as BigInt64Array;
-    const rows = data.length / CHAIN_READ_STEPS;
-    return steps.map((_, step) =>
-      Array.from({ length: rows }, (_, row) => Number(data[row * CHAIN_READ_STEPS + step])),
-    );
   }
 
   /** Each row's greedy token: the first index of the largest logit at the row's last position. */
@@ -88,53 +52,8 @@ export class LogitsOps {
   }
 
   async release(): Promise<void> {
-    await Promise.all(
-      [this.argmaxSession, this.lastSession, this.deviceArgmaxSession, this.readSession].map((session) =>
-        session.release(),
-      ),
-    );
+    await Promise.all([this.argmaxSession.release(), this.lastSession.release()]);
   }
-}
-
-/** The most chained steps whose tokens are read back at once. */
-export const CHAIN_READ_STEPS = 8;
-
-/** CHAIN_READ_STEPS int64 [rows, 1] inputs concatenated into [rows, CHAIN_READ_STEPS]: one read for many steps. */
-function tokensReadGraph(): { bytes: Uint8Array; outputs: string[] } {
-  const { INT64 } = onnx.TensorProto.DataType;
-  const { INT } = onnx.AttributeProto.AttributeType;
-  const value = (name: string, dims: (string | number)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: INT64,
-        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
-      },
-    },
-  });
-  const inputs = Array.from({ length: CHAIN_READ_STEPS }, (_, step) => `step${step}`);
-  const bytes = onnx.ModelProto.encode(
-    onnx.ModelProto.fromObject({
-      irVersion: 8,
-      producerName: 'groundwork',
-      opsetImport: [{ domain: '', version: 13 }],
-      graph: {
-        name: 'chained-tokens',
-        input: inputs.map((name) => value(name, ['rows', 1])),
-        output: [value('tokens', ['rows', CHAIN_READ_STEPS])],
-        node: [
-          {
-            opType: 'Concat',
-            input: inputs,
-            output: ['tokens'],
-            name: 'tokens',
-            attribute: [{ name: 'axis', type: INT, i: 1 }],
-          },
-        ],
-      },
-    }),
-  ).finish();
-  return { bytes, outputs: ['tokens'] };
 }
 
 /** The argmax and last-position graphs for logits of `type` ([batch, positions, vocab]), as ONNX model bytes. */

@@ -11,7 +11,6 @@ import {
 } from '../text/index.js';
 import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
-import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
@@ -85,7 +84,6 @@ export class ModelRunner {
       maxBatch: MAX_BATCH,
       joinWindowMs: JOIN_WINDOW_MS,
       contextLength: architecture.contextLength,
-      chainSteps: model.chainable && choice.provider === 'webgpu' ? chainSteps() : 1,
     });
     const info: LoadedModelInfo = {
       name: folder.name,
@@ -205,14 +203,4 @@ export function serializeError(error: unknown): { code: string; message: string 
   // The sampler refuses parameters out of range with a RangeError: the request is wrong, trying again won't help.
   if (error instanceof RangeError) return { code: 'invalid-request', message };
   return { code: typeof code === 'string' ? code : 'generation-failed', message };
-}
-
-/**
- * Greedy steps chained on the GPU before their tokens are read back (OnnxBatchModel.chain): CHAIN_READ_STEPS, or
- * GROUNDWORK_CHAIN_STEPS (1 turns chaining off, for comparison). On the CPU a step's tokens are ready when it
- * returns, so chaining would only delay them.
- */
-function chainSteps(): number {
-  const asked = Number(process.env.GROUNDWORK_CHAIN_STEPS);
-  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, CHAIN_READ_STEPS) : CHAIN_READ_STEPS;
 }

@@ -2,7 +2,7 @@ import type ort from 'onnxruntime-node';
 import { CacheOps, type CacheTensors } from './cache-ops.js';
 import type { BatchModel, BatchStep, StepOptions } from './decode-scheduler.js';
 import type { Provider } from './device.js';
-import { CHAIN_READ_STEPS, LogitsOps } from './logits-ops.js';
+import { LogitsOps } from './logits-ops.js';
 import type { SessionSpec } from './session-spec.js';
 import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, type Tensor } from './tensors.js';
 
@@ -117,53 +117,6 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     await Promise.all([this.ops.release(), this.logitsOps?.release()]);
   }
 
-  /**
-   * Greedy steps chained on the device: each step's tokens are picked where its logits are and fed to the next step
-   * as they are, without waiting for them; the tokens of all steps are read back once at the end. A step's work is
-   * then queued while the device still runs the one before, instead of the device idling while each step's tokens
-   * travel back (on an H100 through WebGPU a step took ~22 ms waiting and ~12.6 ms queued, docs/benchmarks.md).
-   * Runs at most `steps` (≤ CHAIN_READ_STEPS) steps, fewer when `stop` says so before one; gives each step's tokens
-   * ([step][row]) and the batch after the last. Needs the logits helpers and int64 input_ids (see `chainable`).
-   */
-  async chain(
-    batch: OnnxBatch,
-    tokens: readonly number[],
-    steps: number,
-    stop: () => boolean,
-  ): Promise<{ batch: OnnxBatch; tokens: number[][] }> {
-    const ops = this.logitsOps;
-    if (!ops || !this.chainable) throw new Error('this model cannot chain steps on the device');
-    const rows = batch.pads.length;
-    const picked: Tensor[] = [];
-    let current = batch;
-    let input = integerTensor('int64', tokens, [rows, 1]);
-    try {
-      for (let step = 0; step < Math.min(steps, CHAIN_READ_STEPS); step++) {
-        if (step > 0 && stop()) break;
-        const positions = current.pads.map((pad) => current.width - pad);
-        const { batch: next, logits } = await this.forward(current, input, 1, positions);
-        current = next;
-        try {
-          input = await ops.argmaxOnDevice(logits);
-        } finally {
-          if (logits.location === 'gpu-buffer') logits.dispose();
-        }
-        picked.push(input);
-      }
-      return { batch: current, tokens: await ops.readTokens(picked) };
-    } catch (error) {
-      if (current !== batch) this.release(current);
-      throw error;
-    } finally {
-      for (const tensor of picked) if (tensor.location === 'gpu-buffer') tensor.dispose();
-    }
-  }
-
-  /** Whether `chain` can run: the logits stay with the helpers and input_ids takes their int64 tokens. */
-  get chainable(): boolean {
-    return this.logitsOps !== undefined && this.spec.inputIds.type === 'int64';
-  }
-
   /** Runs `length` new tokens per row after the batch's cache; the rows' masks cover their padding. */
   private async run(
     batch: OnnxBatch,
@@ -172,30 +125,13 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     positions: readonly number[],
     options: StepOptions = { need: 'logits' },
   ): Promise<BatchStep<OnnxBatch>> {
-    const input = integerTensor(this.spec.inputIds.type, ids, [batch.pads.length, length]);
-    const { batch: next, logits } = await this.forward(batch, input, length, positions);
-    if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
-    try {
-      return { batch: next, ...(await this.readLogits(this.logitsOps, logits, options)) };
-    } catch (error) {
-      this.release(next);
-      throw error;
-    } finally {
-      if (logits.location === 'gpu-buffer') logits.dispose();
-    }
-  }
-
-  /** One pass of the decoder: consumes `batch`, gives the batch one step longer and the logits where they are. */
-  private async forward(
-    batch: OnnxBatch,
-    inputIds: Tensor,
-    length: number,
-    positions: readonly number[],
-  ): Promise<{ batch: OnnxBatch; logits: Tensor }> {
     const rows = batch.pads.length;
     const total = batch.width + length;
     const spec = this.spec;
-    const feeds: Record<string, Tensor> = { ...batch.past, [spec.inputIds.name]: inputIds };
+    const feeds: Record<string, Tensor> = {
+      ...batch.past,
+      [spec.inputIds.name]: integerTensor(spec.inputIds.type, ids, [rows, length]),
+    };
     if (spec.attentionMask) {
       const mask: number[] = [];
       for (const pad of batch.pads) for (let i = 0; i < total; i++) mask.push(i < pad ? 0 : 1);
@@ -212,7 +148,17 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       past[layer.pastKey] = outputs[layer.presentKey] as Tensor;
       past[layer.pastValue] = outputs[layer.presentValue] as Tensor;
     }
-    return { batch: { past, pads: batch.pads, width: total }, logits: outputs[spec.logits.name] as Tensor };
+    const next: OnnxBatch = { past, pads: batch.pads, width: total };
+    const logits = outputs[spec.logits.name] as Tensor;
+    if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
+    try {
+      return { batch: next, ...(await this.readLogits(this.logitsOps, logits, options)) };
+    } catch (error) {
+      this.release(next);
+      throw error;
+    } finally {
+      if (logits.location === 'gpu-buffer') logits.dispose();
+    }
   }
 
   /**

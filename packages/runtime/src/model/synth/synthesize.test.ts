@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../../testing/model-fixtures.js';
 import { inspectModelFolder, listModels } from '../folder/index.js';
 import { OnnxEngine } from '../onnx/onnx-engine.js';
+import type { FusedGraphOptions } from './fused-graph.js';
 import { SYNTH_SHAPES, type SynthShape } from './synth-shapes.js';
 import { SynthOptionError, synthesizeModel } from './synthesize.js';
 
@@ -103,6 +104,66 @@ describe('synthesizeModel, tiny shape, in the engine on the CPU', () => {
     const together = await Promise.all(PROMPTS.map((prompt) => model.generate({ prompt, maxTokens: 12 })));
     for (const [index, prompt] of PROMPTS.entries())
       expect(together[index]!.text).toBe(await greedy(engine, plain.path, prompt));
+  });
+});
+
+describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-probe.ts)', () => {
+  const root = temporaryFolder('groundwork-synth-forms-');
+  let engine: OnnxEngine;
+  beforeAll(() => {
+    engine = new OnnxEngine({ device: 'cpu', searchPaths: [] });
+  });
+  afterAll(async () => {
+    await engine.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const write = (name: string, fused?: FusedGraphOptions) =>
+    synthesizeModel({
+      shape: 'tiny',
+      graph: 'fused',
+      dtype: 'fp32',
+      out: join(root, name),
+      ...(fused ? { fused } : {}),
+    }).path;
+
+  it('computes the same model with rotary inside the attention and with packed q, k and v, for a prompt alone', async () => {
+    const base = write('base');
+    const rotary = write('rotary', { rotary: 'attention' });
+    const packed = write('packed', { rotary: 'attention', packedQkv: true });
+    for (const prompt of PROMPTS) {
+      const expected = await greedy(engine, base, prompt, 16);
+      expect(await greedy(engine, rotary, prompt, 16)).toBe(expected);
+      expect(await greedy(engine, packed, prompt, 16)).toBe(expected);
+    }
+    const graph = readFileSync(join(packed, 'onnx', 'model.onnx')).toString('latin1');
+    expect(graph).not.toContain('RotaryEmbedding');
+    expect(graph).toContain('qkv_proj');
+  });
+
+  it('writes 4-bit projections as MatMulNBits over packed bytes, a fraction of the float size, that run', async () => {
+    const int4 = synthesizeModel({
+      shape: 'tiny',
+      graph: 'fused',
+      dtype: 'fp32',
+      out: join(root, 'int4'),
+      fused: { rotary: 'attention', packedQkv: true, weights: 'int4' },
+    });
+    const float = synthesizeModel({ shape: 'tiny', graph: 'fused', dtype: 'fp32', out: join(root, 'float') });
+    expect(readFileSync(int4.graphPath).toString('latin1')).toContain('MatMulNBits');
+    // The embedding stays float; the projections shrink 8-fold from fp32.
+    expect(int4.sizeBytes).toBeLessThan(float.sizeBytes * 0.6);
+    const model = await engine.get(int4.path);
+    const result = await model.generate({ prompt: PROMPTS[1]!, maxTokens: 12 });
+    expect(result.usage.outputTokens).toBe(12);
+  });
+
+  it('refuses packed q, k and v without rotary inside the attention, and fused forms for the plain graph', () => {
+    expect(() => write('bad-packed', { packedQkv: true })).toThrow(
+      /packed q, k and v need rotary inside the attention/,
+    );
+    expect(() =>
+      synthesizeModel({ shape: 'tiny', graph: 'plain', out: join(root, 'bad-plain'), fused: { rotary: 'attention' } }),
+    ).toThrow(/fused graph options need the fused graph/);
   });
 });
 
