@@ -48,6 +48,7 @@ interface Figures {
   syncMs?: number;
   queuedMs?: number;
   chainedMs?: number | undefined;
+  picks?: Record<string, number>;
   error?: string;
 }
 
@@ -133,6 +134,23 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
     (out.logits as ort.Tensor).dispose?.();
     times.push(performance.now() - started);
   }
+  // The same waiting loop with other greedy-pick graphs: which of their forms makes the pick wait on the device.
+  const picks: Record<string, number> = {};
+  if (device === 'webgpu')
+    for (const [name, graph] of Object.entries(pickGraphs())) {
+      const pick = await ort.InferenceSession.create(graph, { executionProviders: ['webgpu'], logSeverityLevel: 3 });
+      const pickTimes: number[] = [];
+      for (let i = 0; i < Math.min(steps, 12); i++) {
+        const started = performance.now();
+        const out = await step(tokens);
+        const picked = (await pick.run({ logits: out.logits as ort.Tensor })).tokens as ort.Tensor;
+        tokens = Array.from(picked.data as BigInt64Array | Int32Array, Number);
+        (out.logits as ort.Tensor).dispose?.();
+        pickTimes.push(performance.now() - started);
+      }
+      await pick.release();
+      picks[name] = median(pickTimes.slice(2));
+    }
   const started = performance.now();
   let last: ort.InferenceSession.ReturnType | undefined;
   for (let i = 0; i < steps; i++) {
@@ -168,7 +186,54 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
     chainedMs = (performance.now() - chainStarted) / steps;
   }
   for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
-  return { syncMs: median(times.slice(2)), queuedMs: queued, chainedMs };
+  return { syncMs: median(times.slice(2)), queuedMs: queued, chainedMs, picks };
+}
+
+/**
+ * Greedy-pick graphs over [batch, positions, vocab] fp16 logits, each giving `tokens` on the CPU: the engine's
+ * (Slice the last position, Cast to float, ArgMax → int64), without the Slice (the decoder keeps one position),
+ * with an int32 result, and ArgMax straight on fp16.
+ */
+function pickGraphs(): Record<string, Uint8Array> {
+  const { onnx } = onnxProto;
+  const { INT64, FLOAT16, INT32 } = onnx.TensorProto.DataType;
+  const { INT } = onnx.AttributeProto.AttributeType;
+  const tensor = (name: string, elemType: number, dims: string[]) => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((dimParam) => ({ dimParam })) } } },
+  });
+  const attr = (name: string, i: number) => ({ name, type: INT, i });
+  const argmax = (input: string, output: string) => ({
+    opType: 'ArgMax',
+    input: [input],
+    output: [output],
+    attribute: [attr('axis', 2), attr('keepdims', 0)],
+  });
+  const cast = (input: string, output: string, to: number) => ({
+    opType: 'Cast',
+    input: [input],
+    output: [output],
+    attribute: [attr('to', to)],
+  });
+  const model = (nodes: object[], outType: number) =>
+    onnx.ModelProto.encode(
+      onnx.ModelProto.fromObject({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        graph: {
+          name: 'pick',
+          input: [tensor('logits', FLOAT16, ['batch', 'positions', 'vocab'])],
+          output: [tensor('tokens', outType, ['batch', 'one'])],
+          node: nodes,
+        },
+      }),
+    ).finish();
+  return {
+    engine: logitsGraphs('float16').argmax.bytes,
+    'no-slice': model([cast('logits', 'f', 1), argmax('f', 'tokens')], INT64),
+    'no-slice-int32': model([cast('logits', 'f', 1), argmax('f', 'i'), cast('i', 'tokens', INT32)], INT32),
+    'fp16-argmax': model([argmax('logits', 'tokens')], INT64),
+  };
 }
 
 /**
@@ -229,7 +294,7 @@ for (const folder of folders) {
       const figures = await measure(folder, session, batch, logits);
       results.push({ folder, variant, batch, ...figures });
       log(
-        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued, ${figures.chainedMs?.toFixed(2)} ms/step chained`,
+        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued, ${figures.chainedMs?.toFixed(2)} ms/step chained; picks ${JSON.stringify(figures.picks)}`,
       );
     } catch (error) {
       results.push({ folder, variant, batch, error: String(error) });
