@@ -32,4 +32,4 @@ probe=("${node[@]}" bench/llm/step-probe.ts --batches "${BATCHES:-1,8,32}" --ste
 rm -rf "$out/profile"
 [[ -n ${QUICK:-} ]] && exit 0
 "${probe[@]}" --validation disabled --out "$out/probe-novalidation.json" "${folders[@]}"
-"${probe[@]}" --graph-capture --batches 1 --out "$out/probe-capture.json" "${folders[0]}" "${folders[1]}"
+"${probe[@]}" --graph-capture --out "$out/probe-capture.json" "${folders[0]}" "${folders[1]}"

@@ -1,8 +1,10 @@
 // Where a decode step's time goes: a raw ONNX Runtime loop (no engine, no scheduler) over one or more model folders,
-// measuring a decode step at given batch sizes in two ways — `sync`: each step waits for its greedy tokens (ArgMax on
-// the device, one id a row read back), as generation must; `queued`: steps are issued back to back with a fixed
-// token and nothing read until the end, which leaves the CPU's cost of issuing a step (the dispatch overhead). With
-// --profile, ONNX Runtime's own profile of a few batch-1 steps of the first folder is summed by operator type.
+// measuring a decode step at given batch sizes three ways — `sync`: each step waits for its greedy tokens (ArgMax on
+// the device, one id a row read back), as generation does; `queued`: steps are issued back to back with a fixed
+// token and nothing read until the end, which leaves the CPU's cost of issuing a step (the dispatch overhead);
+// `chained`: each step's tokens fed on the device to the next, read back every 8 steps. On WebGPU the sync loop is
+// also timed with other forms of the pick graph. With --profile, ONNX Runtime's own profile of a few batch-1 steps
+// of the first folder (and of the chained pick graph) is summed by operator type and provider.
 // Options vary the WebGPU provider: --validation disabled|wgpuOnly|basic|full; --graph-capture asks for graph
 // capture through the session config (onnxruntime-node 1.30's binding has no provider option for it).
 // Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
