@@ -97,14 +97,25 @@ export function linear(g: GraphBuilder, x: string, weight: string, bias: string 
   return bias ? g.op('Add', [product, bias], `${name}/Add`) : product;
 }
 
-/** SiLU-gated MLP: down(silu(gate(x)) · up(x)). */
-export function mlp(g: GraphBuilder, x: string, weights: LayerWeights, name: string): string {
-  const gate = g.op('MatMul', [x, weights.gate], `${name}/gate_proj/MatMul`);
-  const up = g.op('MatMul', [x, weights.up], `${name}/up_proj/MatMul`);
+/** A projection x · W named `name`, where W is [in, out] = `sizes`: a MatMul unless the graph quantizes. */
+export type Projection = (x: string, weight: string, name: string, sizes: [number, number]) => string;
+
+/** SiLU-gated MLP: down(silu(gate(x)) · up(x)), its projections MatMuls unless `project` says otherwise. */
+export function mlp(
+  g: GraphBuilder,
+  shape: SynthShape,
+  x: string,
+  weights: LayerWeights,
+  name: string,
+  project: Projection = (input, weight, projection) => linear(g, input, weight, undefined, projection),
+): string {
+  const wide: [number, number] = [shape.hidden, shape.intermediate];
+  const gate = project(x, weights.gate, `${name}/gate_proj`, wide);
+  const up = project(x, weights.up, `${name}/up_proj`, wide);
   const sigmoid = g.op('Sigmoid', [gate], `${name}/act/Sigmoid`);
   const silu = g.op('Mul', [gate, sigmoid], `${name}/act/Mul`);
   const gated = g.op('Mul', [silu, up], `${name}/Mul`);
-  return g.op('MatMul', [gated, weights.down], `${name}/down_proj/MatMul`);
+  return project(gated, weights.down, `${name}/down_proj`, [shape.intermediate, shape.hidden]);
 }
 
 /**

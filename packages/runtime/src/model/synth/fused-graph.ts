@@ -3,7 +3,6 @@ import {
   declareInterface,
   embedding,
   finalNorm,
-  type LayerWeights,
   layerWeights,
   linear,
   logitsHead,
@@ -54,16 +53,6 @@ function int4Linear(
     { domain: MICROSOFT },
   )[0]!;
   return bias ? g.op('Add', [product, bias], `${name}/Add`) : product;
-}
-
-function int4Mlp(g: GraphBuilder, shape: SynthShape, x: string, weights: LayerWeights, name: string): string {
-  const sizes: [number, number] = [shape.hidden, shape.intermediate];
-  const gate = int4Linear(g, shape, x, weights.gate, undefined, `${name}/gate_proj`, sizes);
-  const up = int4Linear(g, shape, x, weights.up, undefined, `${name}/up_proj`, sizes);
-  const sigmoid = g.op('Sigmoid', [gate], `${name}/act/Sigmoid`);
-  const silu = g.op('Mul', [gate, sigmoid], `${name}/act/Mul`);
-  const gated = g.op('Mul', [silu, up], `${name}/Mul`);
-  return int4Linear(g, shape, gated, weights.down, undefined, `${name}/down_proj`, [shape.intermediate, shape.hidden]);
 }
 
 /**
@@ -171,10 +160,9 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, options: Fus
       `${name}/post_attention_layernorm`,
     );
     residual = postResidual;
-    pending =
-      options.weights === 'int4'
-        ? int4Mlp(g, shape, postNormed, weights, `${name}/mlp`)
-        : mlp(g, postNormed, weights, `${name}/mlp`);
+    pending = mlp(g, shape, postNormed, weights, `${name}/mlp`, (x, weight, projection, sizes) =>
+      project(x, weight, undefined, projection, sizes),
+    );
   }
   const [final] = skipNorm(g, pending!, residual, finalNorm(g, shape), eps, 'norm');
   logitsHead(g, final, embed, inputs);

@@ -32,7 +32,7 @@ export function buildPlainGraph(g: GraphBuilder, shape: SynthShape): void {
     const attention = selfAttention(g, shape, normed, weights, layer, inputs, rotary, allowed);
     hidden = g.op('Add', [hidden, attention], `${name}/attn_residual`);
     const normedAgain = rmsNorm(g, shape, hidden, weights.postNorm, `${name}/post_attention_layernorm`);
-    hidden = g.op('Add', [hidden, mlp(g, normedAgain, weights, `${name}/mlp`)], `${name}/mlp_residual`);
+    hidden = g.op('Add', [hidden, mlp(g, shape, normedAgain, weights, `${name}/mlp`)], `${name}/mlp_residual`);
   }
   logitsHead(g, rmsNorm(g, shape, hidden, finalNorm(g, shape), 'norm'), embed, inputs);
 }
