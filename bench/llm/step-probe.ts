@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
+import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
 import { median } from './stats.js';
 
@@ -60,9 +61,8 @@ function graphFile(folder: string): string {
 }
 
 async function open(folder: string, profilePrefix?: string): Promise<ort.InferenceSession> {
-  const probe = await ort.InferenceSession.create(graphFile(folder), { executionProviders: ['cpu'] });
-  const outputs = probe.outputNames;
-  await probe.release();
+  // Every output stays on the GPU: their names read from the file, without a session on the CPU first.
+  const outputs = readGraphOutputNames(graphFile(folder));
   const provider: ort.InferenceSession.ExecutionProviderConfig =
     device === 'webgpu' && validation ? ({ name: 'webgpu', validationMode: validation } as never) : device;
   return ort.InferenceSession.create(graphFile(folder), {
