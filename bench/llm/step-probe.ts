@@ -1,20 +1,22 @@
 // Where a decode step's time goes: a raw ONNX Runtime loop (no engine, no scheduler) over one or more model folders,
-// measuring a decode step at given batch sizes three ways — `sync`: each step waits for its greedy tokens (ArgMax on
+// measuring a decode step at given batch sizes four ways — `sync`: each step waits for its greedy tokens (ArgMax on
 // the device, one id a row read back), as generation does; `queued`: steps are issued back to back with a fixed
 // token and nothing read until the end, which leaves the CPU's cost of issuing a step (the dispatch overhead);
-// `chained`: each step's tokens fed on the device to the next, read back every 8 steps. On WebGPU the sync loop is
-// also timed with other forms of the pick graph. With --profile, ONNX Runtime's own profile of a few batch-1 steps
-// of the first folder (and of the chained pick graph) is summed by operator type and provider.
+// `chained`: each step's tokens, picked by a second session, fed on the device to the next, read back every 8 steps;
+// `picked`: the same with the decoder's own greedy pick (appended at load, as the engine does). On WebGPU the sync
+// loop is also timed with other forms of the pick graph. With --profile, ONNX Runtime's own profile of a few batch-1
+// steps of the first folder (and of the chained pick graph) is summed by operator type and provider.
 // Options vary the WebGPU provider: --validation disabled|wgpuOnly|basic|full; --graph-capture asks for graph
 // capture through the session config (onnxruntime-node 1.30's binding has no provider option for it).
 // Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
 //        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--out FILE] MODEL_DIR...
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
-import { LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
+import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
+import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -51,6 +53,7 @@ interface Figures {
   syncMs?: number;
   queuedMs?: number;
   chainedMs?: number | undefined;
+  pickedMs?: number | undefined;
   picks?: Record<string, number>;
   error?: string;
 }
@@ -61,18 +64,25 @@ function graphFile(folder: string): string {
 }
 
 async function open(folder: string, profilePrefix?: string): Promise<ort.InferenceSession> {
-  // Every output stays on the GPU: their names read from the file, without a session on the CPU first.
-  const outputs = readGraphOutputNames(graphFile(folder));
+  // The decoder with the engine's greedy pick appended (for the `picked` mode); every output stays on the GPU: their
+  // names read from the file, without a session on the CPU first.
+  const path = graphFile(folder);
+  const patched = withGreedyPick(path);
+  if (!('bytes' in patched)) throw new Error(`${path}: ${patched.reason}`);
+  const outputs = [...readGraphOutputNames(path), GREEDY_PICK_OUTPUT];
   const provider: ort.InferenceSession.ExecutionProviderConfig =
     device === 'webgpu' && validation ? ({ name: 'webgpu', validationMode: validation } as never) : device;
-  return ort.InferenceSession.create(graphFile(folder), {
+  return ort.InferenceSession.create(patched.bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
     ...(device === 'webgpu'
       ? { preferredOutputLocation: Object.fromEntries(outputs.map((name) => [name, 'gpu-buffer' as const])) }
       : {}),
-    ...(graphCapture ? { extra: { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } } : {}),
+    extra: {
+      session: { model_external_initializers_file_folder_path: dirname(path) },
+      ...(graphCapture ? { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } : {}),
+    },
     ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   });
 }
@@ -106,7 +116,8 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
     });
   };
   const step = (ids: number[]) => stepWith(int64(ids, [batch, ids.length / batch]));
-  const stepWith = async (inputIds: ort.Tensor) => {
+  /** One decoder Run; the step's own greedy pick is freed unless `keepPick`. */
+  const stepWith = async (inputIds: ort.Tensor, keepPick = false) => {
     const width = inputIds.dims[1]!;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: inputIds,
@@ -119,6 +130,7 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
     };
     if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = int64([1], []);
     const out = await session.run(feeds);
+    if (!keepPick) (out[GREEDY_PICK_OUTPUT] as ort.Tensor | undefined)?.dispose?.();
     for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
     past = {};
     for (const [name, tensor] of Object.entries(out))
@@ -187,8 +199,30 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
     await Promise.all([chained.argmax.release(), chained.read.release()]);
     chainedMs = (performance.now() - chainStarted) / steps;
   }
+  // Picked: the decoder's own greedy pick (appended at load, as the engine does) fed to the next step on the device,
+  // read back every CHAIN_READ_STEPS steps: one Run a step, what the engine's chained greedy steps do.
+  let pickedMs: number | undefined;
+  if (logits) {
+    const pickStarted = performance.now();
+    let input: ort.Tensor = int64(tokens, [batch, 1]);
+    let pending: ort.Tensor[] = [];
+    const done: ort.Tensor[] = [];
+    for (let i = 0; i < steps; i++) {
+      const out = await stepWith(input, true);
+      (out.logits as ort.Tensor).dispose?.();
+      input = out[GREEDY_PICK_OUTPUT] as ort.Tensor;
+      pending.push(input);
+      if (pending.length === CHAIN_READ_STEPS || i === steps - 1) {
+        await logits.readTokens(pending);
+        done.push(...pending);
+        pending = [];
+      }
+    }
+    for (const tensor of done) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    pickedMs = (performance.now() - pickStarted) / steps;
+  }
   for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
-  return { syncMs: median(times.slice(2)), queuedMs: queued, chainedMs, picks };
+  return { syncMs: median(times.slice(2)), queuedMs: queued, chainedMs, pickedMs, picks };
 }
 
 /**
@@ -296,7 +330,7 @@ for (const folder of folders) {
       const figures = await measure(folder, session, batch, logits);
       results.push({ folder, variant, batch, ...figures });
       log(
-        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued, ${figures.chainedMs?.toFixed(2)} ms/step chained; picks ${JSON.stringify(figures.picks)}`,
+        `${folder} ${variant} batch ${batch}: ${figures.syncMs.toFixed(2)} ms/step waiting for tokens, ${figures.queuedMs.toFixed(2)} ms/step queued, ${figures.chainedMs?.toFixed(2)} ms/step chained, ${figures.pickedMs?.toFixed(2)} ms/step picked in the decoder; picks ${JSON.stringify(figures.picks)}`,
       );
     } catch (error) {
       results.push({ folder, variant, batch, error: String(error) });

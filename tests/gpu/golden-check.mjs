@@ -69,6 +69,30 @@ check(
 await batchModel.close();
 await session.release();
 
+// Greedy steps chained on the device: the decoder picks its own tokens (appended at load) and feeds them on.
+const picked = await openSession(folder.onnxPath, device, { logitsOnDevice: true, greedyPick: [device] });
+const chainModel = await OnnxBatchModel.open(picked.session, readSessionSpec(picked.session, folder.architecture), {
+  provider: picked.choice.provider,
+  padId: 0,
+  vocabSize: 512,
+  deviceLogits: true,
+});
+check('the decoder takes its greedy pick (chainable)', chainModel.chainable);
+const chained = new DecodeScheduler(chainModel, { maxBatch: 8, joinWindowMs: 2, contextLength: 512, chainSteps: 8 });
+const chainedRuns = await Promise.all(
+  golden.map((entry) => chained.submit({ ...row(entry.prompt_ids, 48), greedy: true })),
+);
+check(
+  'greedy ids, chained steps, both prompts together',
+  same(
+    chainedRuns.map((o) => o.tokens),
+    golden.map((e) => e.greedy_ids),
+  ),
+  { got: chainedRuns.map((o) => o.tokens) },
+);
+await chainModel.close();
+await picked.session.release();
+
 const engine = new OnnxEngine({ device, defaultModel: folderPath, searchPaths: [] });
 const model = await engine.get(undefined);
 check(`engine loads on ${device}`, model.info.provider === device, { info: model.info });

@@ -5,6 +5,7 @@ import { readGolden, STORIES_260K } from '../../testing/model-fixtures.js';
 import { inspectModelFolder } from '../folder/model-folder.js';
 import { Sampler } from '../sampling/index.js';
 import { type BatchModel, type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
+import { GREEDY_PICK_OUTPUT } from './greedy-pick.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
@@ -198,5 +199,103 @@ describe('continuous batching on stories260K (CPU)', () => {
       { tokens: second.greedy_ids.slice(0, 6), finish: 'cancelled' },
       { tokens: second.greedy_ids.slice(20), finish: 'length' },
     ]);
+  });
+});
+
+describe('greedy steps chained on the device (the decoder picks its own tokens; CPU provider)', () => {
+  let session: ort.InferenceSession;
+  let model: OnnxBatchModel;
+  const chains: number[] = [];
+  let merges = 0;
+  let decode: DecodeScheduler<OnnxBatch>;
+  beforeAll(async () => {
+    ({ session } = await openSession(folder.onnxPath, 'cpu', { greedyPick: ['cpu'] }));
+    const spec = readSessionSpec(session, folder.architecture);
+    model = await OnnxBatchModel.open(session, spec, {
+      provider: 'cpu',
+      padId: 0,
+      vocabSize: 512,
+      deviceLogits: true,
+    });
+    // The model, counting the steps each chain ran and the merges of rows joining.
+    const counted: BatchModel<OnnxBatch> = {
+      prefill: (prompts, options) => model.prefill(prompts, options),
+      step: (batch, tokens, options) => model.step(batch, tokens, options),
+      merge: (a, b) => {
+        merges++;
+        return model.merge(a, b);
+      },
+      keep: (batch, rows) => model.keep(batch, rows),
+      release: (batch) => model.release(batch),
+      chain: async (batch, tokens, steps, stop) => {
+        const result = await model.chain(batch, tokens, steps, stop);
+        chains.push(result.tokens.length);
+        return result;
+      },
+    };
+    decode = new DecodeScheduler(counted, { maxBatch: 8, joinWindowMs: 2, contextLength: 512, chainSteps: 8 });
+  });
+  afterAll(async () => {
+    await model.close();
+    await session.release();
+  });
+
+  it('is offered for this graph (its greedy pick appended at load, int64 input_ids)', () => {
+    expect(session.outputNames).toContain(GREEDY_PICK_OUTPUT);
+    expect(model.chainable).toBe(true);
+  });
+
+  it('gives each golden prompt its greedy ids, chains never running past a row budget', async () => {
+    chains.length = 0;
+    for (const entry of golden) {
+      expect(await decode.submit(greedyRow(entry.prompt_ids, 19, { greedy: true }))).toEqual({
+        tokens: entry.greedy_ids.slice(0, 19),
+        finish: 'length',
+      });
+    }
+    // 19 tokens: one from the prefill, then chains of 8, 8 and the 2 left.
+    expect(chains.slice(0, 3)).toEqual([8, 8, 2]);
+    expect(chains.every((steps) => steps >= 1 && steps <= 8)).toBe(true);
+  });
+
+  it('lets a request join a chaining batch (the chain ends early for it) and gives both rows their greedy ids', async () => {
+    chains.length = 0;
+    merges = 0;
+    let joined: Promise<RowOutcome> | undefined;
+    const running = decode.submit(
+      greedyRow(first.prompt_ids, 48, {
+        greedy: true,
+        accept: (token) => {
+          joined ??= decode.submit(greedyRow(second.prompt_ids, 30, { greedy: true }));
+          return token < 0;
+        },
+      }),
+    );
+    expect(await running).toEqual({ tokens: first.greedy_ids, finish: 'length' });
+    expect(await joined).toEqual({ tokens: second.greedy_ids.slice(0, 30), finish: 'length' });
+    expect(merges).toBe(1);
+    expect(chains.length).toBeGreaterThan(1);
+  });
+
+  it('ends a row on an end-of-sequence token inside a chain, dropping what the chain computed past it', async () => {
+    const eos = first.greedy_ids[5]!;
+    const outcomes = await Promise.all([
+      decode.submit({ ...greedyRow(first.prompt_ids, 48, { greedy: true }), eosIds: new Set([eos]) }),
+      decode.submit(greedyRow(second.prompt_ids, 40, { greedy: true })),
+    ]);
+    expect(outcomes).toEqual([
+      { tokens: first.greedy_ids.slice(0, 5), finish: 'eos' },
+      { tokens: second.greedy_ids.slice(0, 40), finish: 'length' },
+    ]);
+  });
+
+  it('steps one at a time while a row samples', async () => {
+    chains.length = 0;
+    const sampler = new Sampler({ temperature: 1, topK: 50 }, 3);
+    const outcome = await decode.submit(
+      greedyRow(first.prompt_ids, 12, { greedy: false, pick: (logits, history) => sampler.next(logits, history) }),
+    );
+    expect(outcome.tokens).toHaveLength(12);
+    expect(chains).toEqual([]);
   });
 });

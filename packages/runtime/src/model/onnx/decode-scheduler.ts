@@ -56,6 +56,16 @@ export interface BatchModel<Batch> {
   /** A batch of the given rows only, in the given order. */
   keep(batch: Batch, rows: readonly number[]): Promise<Batch>;
   release(batch: Batch): void;
+  /**
+   * Up to `steps` greedy steps that pick their tokens on the device and feed them on without reading them back
+   * between steps; `stop` is asked before each step after the first. Gives each step's tokens ([step][row]).
+   */
+  chain?(
+    batch: Batch,
+    tokens: readonly number[],
+    steps: number,
+    stop: () => boolean,
+  ): Promise<{ batch: Batch; tokens: number[][] }>;
 }
 
 export interface DecodeSchedulerOptions {
@@ -65,6 +75,13 @@ export interface DecodeSchedulerOptions {
   joinWindowMs: number;
   /** Tokens a row may hold in all (prompt and generated): the model's context. */
   contextLength: number;
+  /**
+   * The most greedy steps run as one chain on the device (the model's `chain`) when every row decodes greedily;
+   * 1 (the default) steps one at a time. A chain ends early when a request waits to join or a row is cancelled,
+   * and is never longer than the shortest remaining budget of a row, so only rows that end on their own (end of
+   * sequence, a stop string) can have steps computed past their end (discarded).
+   */
+  chainSteps?: number;
 }
 
 interface Entry {
@@ -119,13 +136,20 @@ export class DecodeScheduler<Batch> {
         await this.admit(joining);
         await this.leave();
         if (this.active.length === 0) continue;
-        const step = await this.model.step(
-          this.batch as Batch,
-          this.active.map((entry) => entry.tokens[entry.tokens.length - 1]!),
-          needs(this.active),
-        );
-        this.batch = step.batch;
-        this.pick(this.active, step);
+        const last = this.active.map((entry) => entry.tokens[entry.tokens.length - 1]!);
+        const chain = this.chainLength();
+        if (chain > 1 && this.model.chain) {
+          const result = await this.model.chain(this.batch as Batch, last, chain, () => this.interrupted());
+          this.batch = result.batch;
+          for (const tokens of result.tokens)
+            this.active.forEach((entry, index) => {
+              if (!entry.finish) this.end(entry, this.take(entry, tokens[index]!));
+            });
+        } else {
+          const step = await this.model.step(this.batch as Batch, last, needs(this.active));
+          this.batch = step.batch;
+          this.pick(this.active, step);
+        }
         await this.leave();
       } catch (error) {
         this.fail([...this.active, ...joining], error);
@@ -186,7 +210,39 @@ export class DecodeScheduler<Batch> {
   private next(entry: Entry, step: BatchStep<Batch>, index: number): RowFinish | undefined {
     const { row } = entry;
     if (row.cancelled()) return 'cancelled';
-    const token = row.greedy && step.argmax ? step.argmax(index) : row.pick(step.logits(index), entry.history);
+    return this.take(
+      entry,
+      row.greedy && step.argmax ? step.argmax(index) : row.pick(step.logits(index), entry.history),
+    );
+  }
+
+  /** How many greedy steps to chain now: 1 unless every row is greedy, never past a row's token budget. */
+  private chainLength(): number {
+    const most = this.options.chainSteps ?? 1;
+    if (most <= 1 || !this.active.every((entry) => entry.row.greedy === true)) return 1;
+    let steps = most;
+    for (const entry of this.active) {
+      const budget = Math.min(
+        entry.row.maxTokens - entry.tokens.length,
+        this.options.contextLength - entry.history.length,
+      );
+      steps = Math.min(steps, budget);
+    }
+    return Math.max(1, steps);
+  }
+
+  /** A chain stops early for a request that could join now, or for a row cancelled. */
+  private interrupted(): boolean {
+    return (
+      (this.waiting.length > 0 && this.active.length < this.options.maxBatch) ||
+      this.active.some((entry) => !entry.finish && entry.row.cancelled())
+    );
+  }
+
+  /** Applies one generated token to a row: what ended the row, if anything. */
+  private take(entry: Entry, token: number): RowFinish | undefined {
+    const { row } = entry;
+    if (row.cancelled()) return 'cancelled';
     if (row.eosIds.has(token)) return 'eos';
     entry.tokens.push(token);
     entry.history.push(token);

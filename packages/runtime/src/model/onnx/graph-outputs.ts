@@ -29,6 +29,32 @@ export function readGraphOutputNames(onnxPath: string): string[] {
   }
 }
 
+/**
+ * The version of the default ("ai.onnx") operator set a graph imports, read the same way (ModelProto.opset_import is
+ * field 8; OperatorSetIdProto's domain is field 1, its version field 2); undefined when the file names none.
+ */
+export function readDefaultOpset(onnxPath: string): number | undefined {
+  const file = new FileReader(onnxPath);
+  try {
+    for (let at = 0; at < file.size; ) {
+      const field = file.field(at);
+      at = field.end;
+      if (field.number !== 8 || field.wireType !== 2) continue;
+      const domainField = file.findField(field.start, field.end, 1);
+      const domain = domainField ? file.text(domainField.start, domainField.end) : '';
+      if (domain !== '' && domain !== 'ai.onnx') continue;
+      for (let inner = field.start; inner < field.end; ) {
+        const entry = file.field(inner);
+        if (entry.number === 2 && entry.wireType === 0) return file.varintValue(entry.start);
+        inner = entry.end;
+      }
+    }
+    return undefined;
+  } finally {
+    file.close();
+  }
+}
+
 interface Field {
   number: number;
   wireType: number;
@@ -92,6 +118,11 @@ class FileReader {
     const buffer = Buffer.alloc(end - start);
     readSync(this.fd, buffer, 0, buffer.length, start);
     return buffer.toString('utf8');
+  }
+
+  /** The value of the varint at `at`. */
+  varintValue(at: number): number {
+    return this.varint(at)[0];
   }
 
   /** A varint at `at`: its value and the offset after it. */

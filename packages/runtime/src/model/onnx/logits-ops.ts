@@ -15,27 +15,50 @@ const { onnx } = onnxProto;
  *   step reads back one int64 a row instead of a whole vocabulary of logits. Ties go to the first index
  *   (select_last_index 0), as the sampler's argmax does; fp16 logits are cast to fp32 first (exact).
  * - last: each row's logits at its last position, in the logits' own type, for rows that sample or penalize.
+ * - tokens: the greedy tokens of up to CHAIN_READ_STEPS steps a decoder picked itself (greedy-pick.ts) and left on
+ *   the device, read back at once (OnnxBatchModel.chain).
  */
 export class LogitsOps {
   private constructor(
     private readonly argmaxSession: ort.InferenceSession,
     private readonly lastSession: ort.InferenceSession,
+    private readonly tokensSession: ort.InferenceSession,
   ) {}
 
   static async open(type: CacheType, provider: Provider): Promise<LogitsOps> {
     const graphs = logitsGraphs(type);
-    const open = (graph: { bytes: Uint8Array; outputs: string[] }) =>
-      ort.InferenceSession.create(
+    const opened: ort.InferenceSession[] = [];
+    const open = async (graph: { bytes: Uint8Array; outputs: string[] }) => {
+      const session = await ort.InferenceSession.create(
         graph.bytes,
         sessionOptions(provider, 1, () => graph.outputs),
       );
-    const argmax = await open(graphs.argmax);
+      opened.push(session);
+      return session;
+    };
     try {
-      return new LogitsOps(argmax, await open(graphs.last));
+      return new LogitsOps(await open(graphs.argmax), await open(graphs.last), await open(tokensReadGraph()));
     } catch (error) {
-      await argmax.release();
+      await Promise.all(opened.map((session) => session.release()));
       throw error;
     }
+  }
+
+  /**
+   * The tokens of 1 to CHAIN_READ_STEPS steps ([rows, 1] int64 each, wherever they are), read back in one Run, so
+   * the wait for the device is paid once: `[step][row]`.
+   */
+  async readTokens(steps: readonly Tensor[]): Promise<number[][]> {
+    if (steps.length === 0 || steps.length > CHAIN_READ_STEPS)
+      throw new RangeError(`readTokens takes 1 to ${CHAIN_READ_STEPS} steps, not ${steps.length}`);
+    const feeds: Record<string, Tensor> = {};
+    for (let step = 0; step < CHAIN_READ_STEPS; step++) feeds[`step${step}`] = steps[Math.min(step, steps.length - 1)]!;
+    const { tokens } = await this.tokensSession.run(feeds);
+    const data = (tokens as Tensor).data as BigInt64Array;
+    const rows = data.length / CHAIN_READ_STEPS;
+    return steps.map((_, step) =>
+      Array.from({ length: rows }, (_, row) => Number(data[row * CHAIN_READ_STEPS + step])),
+    );
   }
 
   /** Each row's greedy token: the first index of the largest logit at the row's last position. */
@@ -52,8 +75,49 @@ export class LogitsOps {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.argmaxSession.release(), this.lastSession.release()]);
+    await Promise.all([this.argmaxSession, this.lastSession, this.tokensSession].map((session) => session.release()));
   }
+}
+
+/** The most steps whose greedy tokens are read back at once (and so the longest chain of greedy steps). */
+export const CHAIN_READ_STEPS = 8;
+
+/** CHAIN_READ_STEPS int64 [rows, 1] inputs concatenated into [rows, CHAIN_READ_STEPS]: one read for many steps. */
+function tokensReadGraph(): { bytes: Uint8Array; outputs: string[] } {
+  const { INT64 } = onnx.TensorProto.DataType;
+  const { INT } = onnx.AttributeProto.AttributeType;
+  const value = (name: string, dims: (string | number)[]) => ({
+    name,
+    type: {
+      tensorType: {
+        elemType: INT64,
+        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
+      },
+    },
+  });
+  const inputs = Array.from({ length: CHAIN_READ_STEPS }, (_, step) => `step${step}`);
+  const bytes = onnx.ModelProto.encode(
+    onnx.ModelProto.fromObject({
+      irVersion: 8,
+      producerName: 'groundwork',
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'chained-tokens',
+        input: inputs.map((name) => value(name, ['rows', 1])),
+        output: [value('tokens', ['rows', CHAIN_READ_STEPS])],
+        node: [
+          {
+            opType: 'Concat',
+            input: inputs,
+            output: ['tokens'],
+            name: 'tokens',
+            attribute: [{ name: 'axis', type: INT, i: 1 }],
+          },
+        ],
+      },
+    }),
+  ).finish();
+  return { bytes, outputs: ['tokens'] };
 }
 
 /** The argmax and last-position graphs for logits of `type` ([batch, positions, vocab]), as ONNX model bytes. */

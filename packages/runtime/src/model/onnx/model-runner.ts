@@ -11,6 +11,7 @@ import {
 } from '../text/index.js';
 import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
+import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
@@ -54,8 +55,13 @@ export class ModelRunner {
 
   static async load(folder: ModelFolder, device: DeviceRequest, threads?: number): Promise<ModelRunner> {
     const tokenizer = TextTokenizer.fromFiles(folder.tokenizerPath, folder.tokenizerConfigPath);
-    // On WebGPU the logits stay on the GPU, where greedy steps pick their tokens (onnx-batch-model.ts).
-    const { session, choice } = await openSession(folder.onnxPath, device, { threads, logitsOnDevice: true });
+    // On WebGPU the logits stay on the GPU, where greedy steps pick their tokens, and the decoder gets its own greedy
+    // pick so that greedy steps can chain there (onnx-batch-model.ts).
+    const { session, choice } = await openSession(folder.onnxPath, device, {
+      threads,
+      logitsOnDevice: true,
+      greedyPick: chainSteps() > 1 ? ['webgpu'] : [],
+    });
     let spec: ReturnType<typeof readSessionSpec>;
     try {
       spec = readSessionSpec(session, folder.architecture);
@@ -84,6 +90,7 @@ export class ModelRunner {
       maxBatch: MAX_BATCH,
       joinWindowMs: JOIN_WINDOW_MS,
       contextLength: architecture.contextLength,
+      chainSteps: model.chainable && choice.provider === 'webgpu' ? chainSteps() : 1,
     });
     const info: LoadedModelInfo = {
       name: folder.name,
@@ -203,4 +210,14 @@ export function serializeError(error: unknown): { code: string; message: string 
   // The sampler refuses parameters out of range with a RangeError: the request is wrong, trying again won't help.
   if (error instanceof RangeError) return { code: 'invalid-request', message };
   return { code: typeof code === 'string' ? code : 'generation-failed', message };
+}
+
+/**
+ * Greedy steps chained on the GPU before their tokens are read back (OnnxBatchModel.chain): CHAIN_READ_STEPS, or
+ * GROUNDWORK_CHAIN_STEPS (1 turns chaining off, for comparison). On the CPU a step's tokens are ready when its Run
+ * returns, so chaining would only delay them.
+ */
+function chainSteps(): number {
+  const asked = Number(process.env.GROUNDWORK_CHAIN_STEPS);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, CHAIN_READ_STEPS) : CHAIN_READ_STEPS;
 }

@@ -2,7 +2,8 @@ import type ort from 'onnxruntime-node';
 import { CacheOps, type CacheTensors } from './cache-ops.js';
 import type { BatchModel, BatchStep, StepOptions } from './decode-scheduler.js';
 import type { Provider } from './device.js';
-import { LogitsOps } from './logits-ops.js';
+import { GREEDY_PICK_OUTPUT } from './greedy-pick.js';
+import { CHAIN_READ_STEPS, LogitsOps } from './logits-ops.js';
 import type { SessionSpec } from './session-spec.js';
 import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, type Tensor } from './tensors.js';
 
@@ -110,11 +111,57 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
 
   /** Frees GPU buffers of a cache no longer needed (a no-op for CPU tensors). */
   release(batch: OnnxBatch): void {
-    for (const tensor of Object.values(batch.past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    for (const tensor of Object.values(batch.past)) dispose(tensor);
   }
 
   async close(): Promise<void> {
     await Promise.all([this.ops.release(), this.logitsOps?.release()]);
+  }
+
+  /**
+   * Greedy steps chained on the device: each step's tokens are the decoder's own greedy pick (greedy-pick.ts), fed
+   * to the next step where they are, and read back once at the end. Each Run then returns as soon as the step is
+   * queued, and the device runs it while the next is issued; reading tokens each step made every step wait for the
+   * device (~21 against ~11 ms a step on an H100, decision 0013). Runs at most `steps` (≤ CHAIN_READ_STEPS) steps,
+   * fewer when `stop` says so before one; gives each step's tokens ([step][row]) and the batch after the last.
+   */
+  async chain(
+    batch: OnnxBatch,
+    tokens: readonly number[],
+    steps: number,
+    stop: () => boolean,
+  ): Promise<{ batch: OnnxBatch; tokens: number[][] }> {
+    const ops = this.logitsOps;
+    if (!ops || !this.chainable) throw new Error('this model cannot chain steps: its decoder has no greedy pick');
+    const picked: Tensor[] = [];
+    let current = batch;
+    let input = integerTensor('int64', tokens, [batch.pads.length, 1]);
+    try {
+      for (let step = 0; step < Math.min(steps, CHAIN_READ_STEPS); step++) {
+        if (step > 0 && stop()) break;
+        const positions = current.pads.map((pad) => current.width - pad);
+        const { batch: next, logits, pick } = await this.forward(current, input, 1, positions);
+        current = next;
+        dispose(logits);
+        input = pick as Tensor;
+        picked.push(input);
+      }
+      return { batch: current, tokens: await ops.readTokens(picked) };
+    } catch (error) {
+      if (current !== batch) this.release(current);
+      throw error;
+    } finally {
+      for (const tensor of picked) dispose(tensor);
+    }
+  }
+
+  /** Whether `chain` can run: the decoder picks its greedy tokens (int64, as its input_ids) and the helpers are open. */
+  get chainable(): boolean {
+    return (
+      this.logitsOps !== undefined &&
+      this.spec.inputIds.type === 'int64' &&
+      this.session.outputNames.includes(GREEDY_PICK_OUTPUT)
+    );
   }
 
   /** Runs `length` new tokens per row after the batch's cache; the rows' masks cover their padding. */
@@ -125,13 +172,32 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     positions: readonly number[],
     options: StepOptions = { need: 'logits' },
   ): Promise<BatchStep<OnnxBatch>> {
+    const input = integerTensor(this.spec.inputIds.type, ids, [batch.pads.length, length]);
+    const { batch: next, logits, pick } = await this.forward(batch, input, length, positions);
+    try {
+      if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
+      return { batch: next, ...(await this.readLogits(this.logitsOps, logits, pick, options)) };
+    } catch (error) {
+      this.release(next);
+      throw error;
+    } finally {
+      if (this.logitsOps) dispose(logits);
+      if (pick) dispose(pick);
+    }
+  }
+
+  /** One pass of the decoder: consumes `batch`; gives the batch one step longer, the logits and the greedy pick (when
+   * the decoder has one) where the session left them. */
+  private async forward(
+    batch: OnnxBatch,
+    inputIds: Tensor,
+    length: number,
+    positions: readonly number[],
+  ): Promise<{ batch: OnnxBatch; logits: Tensor; pick: Tensor | undefined }> {
     const rows = batch.pads.length;
     const total = batch.width + length;
     const spec = this.spec;
-    const feeds: Record<string, Tensor> = {
-      ...batch.past,
-      [spec.inputIds.name]: integerTensor(spec.inputIds.type, ids, [rows, length]),
-    };
+    const feeds: Record<string, Tensor> = { ...batch.past, [spec.inputIds.name]: inputIds };
     if (spec.attentionMask) {
       const mask: number[] = [];
       for (const pad of batch.pads) for (let i = 0; i < total; i++) mask.push(i < pad ? 0 : 1);
@@ -148,17 +214,11 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       past[layer.pastKey] = outputs[layer.presentKey] as Tensor;
       past[layer.pastValue] = outputs[layer.presentValue] as Tensor;
     }
-    const next: OnnxBatch = { past, pads: batch.pads, width: total };
-    const logits = outputs[spec.logits.name] as Tensor;
-    if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
-    try {
-      return { batch: next, ...(await this.readLogits(this.logitsOps, logits, options)) };
-    } catch (error) {
-      this.release(next);
-      throw error;
-    } finally {
-      if (logits.location === 'gpu-buffer') logits.dispose();
-    }
+    return {
+      batch: { past, pads: batch.pads, width: total },
+      logits: outputs[spec.logits.name] as Tensor,
+      pick: outputs[GREEDY_PICK_OUTPUT] as Tensor | undefined,
+    };
   }
 
   /**
@@ -170,10 +230,12 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   private async readLogits(
     ops: LogitsOps,
     logits: Tensor,
+    pick: Tensor | undefined,
     options: StepOptions,
   ): Promise<Omit<BatchStep<OnnxBatch>, 'batch'>> {
     if (options.need === 'argmax') {
-      const tokens = await ops.argmax(logits);
+      // The decoder's own pick when it has one (no second ArgMax), else the helper's.
+      const tokens = pick ? (await ops.readTokens([pick]))[0]! : await ops.argmax(logits);
       return {
         argmax: (row) => tokens[row]!,
         logits: () => {
@@ -194,4 +256,9 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       ? float16ToFloat32(data, offset, vocab, this.logitsRow)
       : (data as Float32Array).subarray(offset, offset + vocab);
   }
+}
+
+/** Frees a tensor's GPU buffer (a no-op for a CPU tensor). */
+function dispose(tensor: Tensor): void {
+  if (tensor.location === 'gpu-buffer') tensor.dispose();
 }

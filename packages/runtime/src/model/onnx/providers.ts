@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DeviceRequest, Provider, ProviderChoice } from './device.js';
 import { readGraphOutputNames } from './graph-outputs.js';
+import { GREEDY_PICK_OUTPUT, withGreedyPick } from './greedy-pick.js';
 import { ModelLoadError } from './model-load-error.js';
 import { isCacheOutput } from './session-spec.js';
 
@@ -41,22 +42,27 @@ function webgpuUnavailable(): string | undefined {
 }
 
 /**
- * On WebGPU the KV cache outputs stay on the GPU between steps, named one by one; with `logitsOnDevice` a decoder's
- * `logits` output stays there too, for the logits helper graphs (logits-ops.ts) to pick greedy tokens from or bring
- * back. Every other output comes back to the CPU as an ordinary output (downloading a GPU output with getData()
- * aborts the process in onnxruntime-node 1.30).
+ * On WebGPU the KV cache outputs stay on the GPU between steps, named one by one, and so does the greedy pick a
+ * decoder was given at load (greedy-pick.ts), to feed the next step; with `logitsOnDevice` a decoder's `logits`
+ * output stays there too, for the logits helper graphs (logits-ops.ts) to pick greedy tokens from or bring back.
+ * Every other output comes back to the CPU as an ordinary output (downloading a GPU output with getData() aborts the
+ * process in onnxruntime-node 1.30). `externalDataFolder`: where the graph's external weights are, for a graph
+ * opened from bytes.
  */
 export function sessionOptions(
   provider: Provider,
   threads: number | undefined,
   outputNames: () => readonly string[],
   logitsOnDevice = false,
+  externalDataFolder?: string,
 ): ort.InferenceSession.SessionOptions {
+  const onDevice = (name: string) =>
+    isCacheOutput(name) || name === GREEDY_PICK_OUTPUT || (logitsOnDevice && name === 'logits');
   const gpuOutputs =
     provider === 'webgpu'
       ? Object.fromEntries(
           outputNames()
-            .filter((name) => isCacheOutput(name) || (logitsOnDevice && name === 'logits'))
+            .filter(onDevice)
             .map((name) => [name, 'gpu-buffer' as const]),
         )
       : undefined;
@@ -68,7 +74,12 @@ export function sessionOptions(
     ...(gpuOutputs ? { preferredOutputLocation: gpuOutputs } : {}),
     ...(threads ? { intraOpNumThreads: threads } : {}),
     // Honoured where the binding reads session config entries; see allowSpinning.
-    extra: { session: { intra_op: { allow_spinning: allowSpinning() ? '1' : '0' } } },
+    extra: {
+      session: {
+        intra_op: { allow_spinning: allowSpinning() ? '1' : '0' },
+        ...(externalDataFolder ? { model_external_initializers_file_folder_path: externalDataFolder } : {}),
+      },
+    },
   };
 }
 
@@ -92,8 +103,11 @@ export function allowSpinning(setting = process.env.GROUNDWORK_SPIN, cores = ava
 export async function openSession(
   onnxPath: string,
   request: DeviceRequest,
-  /** `logitsOnDevice`: a decoder's logits stay on the GPU on WebGPU (see sessionOptions). */
-  options: { threads?: number; logitsOnDevice?: boolean } = {},
+  /**
+   * `logitsOnDevice`: a decoder's logits stay on the GPU on WebGPU (see sessionOptions). `greedyPick`: the providers
+   * on which the decoder gets its greedy pick appended (greedy-pick.ts); a graph that cannot take it opens as it is.
+   */
+  options: { threads?: number; logitsOnDevice?: boolean; greedyPick?: readonly Provider[] } = {},
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   const order: Provider[] = request === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [request];
   const reasons: Partial<Record<Provider, string>> = {};
@@ -106,10 +120,7 @@ export async function openSession(
       continue;
     }
     try {
-      const session = await ort.InferenceSession.create(
-        onnxPath,
-        sessionOptions(provider, options.threads, () => readGraphOutputNames(onnxPath), options.logitsOnDevice),
-      );
+      const session = await createSession(onnxPath, provider, options);
       return { session, choice: { provider, reasons } };
     } catch (error) {
       const explained = explainSessionError(error, onnxPath);
@@ -123,6 +134,31 @@ export async function openSession(
     }
   }
   throw new ModelLoadError('no-device', 'no execution provider could open the model');
+}
+
+/** A session of the graph on one provider, with the greedy pick appended where asked and possible. */
+function createSession(
+  onnxPath: string,
+  provider: Provider,
+  options: { threads?: number; logitsOnDevice?: boolean; greedyPick?: readonly Provider[] },
+): Promise<ort.InferenceSession> {
+  const outputs = () => readGraphOutputNames(onnxPath);
+  const picked = options.greedyPick?.includes(provider) ? withGreedyPick(onnxPath) : undefined;
+  if (!picked || !('bytes' in picked))
+    return ort.InferenceSession.create(
+      onnxPath,
+      sessionOptions(provider, options.threads, outputs, options.logitsOnDevice),
+    );
+  return ort.InferenceSession.create(
+    picked.bytes,
+    sessionOptions(
+      provider,
+      options.threads,
+      () => [...outputs(), GREEDY_PICK_OUTPUT],
+      options.logitsOnDevice,
+      dirname(onnxPath),
+    ),
+  );
 }
 
 /** Turns ONNX Runtime's session errors into a named problem: an unsupported operator, a damaged file, no device. */

@@ -1,0 +1,153 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STORIES_260K, temporaryFolder } from '../../testing/model-fixtures.js';
+import { inspectModelFolder } from '../folder/model-folder.js';
+import { synthesizeModel } from '../synth/synthesize.js';
+import { readDefaultOpset } from './graph-outputs.js';
+import { GREEDY_PICK_OUTPUT, greedyPickPatch, withGreedyPick } from './greedy-pick.js';
+import { openSession } from './providers.js';
+import { readSessionSpec } from './session-spec.js';
+import { float16ToFloat32, integerTensor } from './tensors.js';
+
+const { onnx } = onnxProto;
+const root = temporaryFolder('groundwork-pick-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** First index of the largest value of each row's last-position logits, computed here from the logits. */
+function argmaxOfLogits(logits: ort.Tensor): number[] {
+  const [rows, positions, vocab] = logits.dims as [number, number, number];
+  const values =
+    logits.type === 'float16'
+      ? float16ToFloat32(logits.data as Uint16Array, 0, logits.data.length, new Float32Array(logits.data.length))
+      : (logits.data as Float32Array);
+  return Array.from({ length: rows }, (_, row) => {
+    const offset = (row * positions + positions - 1) * vocab;
+    let best = 0;
+    for (let i = 1; i < vocab; i++) if (values[offset + i]! > values[offset + best]!) best = i;
+    return best;
+  });
+}
+
+/** Prefills two prompts of different lengths (the shorter left-padded) and gives the logits and the pick. */
+async function prefillTwo(onnxPath: string, architecture: Parameters<typeof readSessionSpec>[1]) {
+  const { session } = await openSession(onnxPath, 'cpu', { greedyPick: ['cpu'] });
+  try {
+    const spec = readSessionSpec(session, architecture);
+    const ids = [0, 0, 5, 9, 11, 7, 3, 8, 2, 6];
+    const mask = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
+    const positions = [1, 1, 0, 1, 2, 0, 1, 2, 3, 4];
+    const feeds: Record<string, ort.Tensor> = {
+      [spec.inputIds.name]: integerTensor(spec.inputIds.type, ids, [2, 5]),
+    };
+    if (spec.attentionMask) feeds[spec.attentionMask.name] = integerTensor(spec.attentionMask.type, mask, [2, 5]);
+    if (spec.positionIds) feeds[spec.positionIds.name] = integerTensor(spec.positionIds.type, positions, [2, 5]);
+    if (spec.logitsToKeep) feeds[spec.logitsToKeep.name] = integerTensor(spec.logitsToKeep.type, [1], []);
+    for (const layer of spec.layers)
+      for (const name of [layer.pastKey, layer.pastValue])
+        feeds[name] = new ort.Tensor(
+          spec.cacheType,
+          spec.cacheType === 'float16' ? new Uint16Array(0) : new Float32Array(0),
+          [2, spec.kvHeads, 0, spec.headDim],
+        );
+    const outputs = await session.run(feeds);
+    return { logits: outputs.logits as ort.Tensor, pick: outputs[GREEDY_PICK_OUTPUT] as ort.Tensor };
+  } finally {
+    await session.release();
+  }
+}
+
+describe('withGreedyPick', () => {
+  it("gives each row's greedy token of stories260K (weights inside the file), as [rows, 1] int64", async () => {
+    const folder = inspectModelFolder(STORIES_260K);
+    const { logits, pick } = await prefillTwo(folder.onnxPath, folder.architecture);
+    expect(pick.type).toBe('int64');
+    expect(pick.dims).toEqual([2, 1]);
+    expect(Array.from(pick.data as BigInt64Array, Number)).toEqual(argmaxOfLogits(logits));
+  });
+
+  it('opens a graph whose weights are in external data, and picks from fp16 logits', async () => {
+    const model = synthesizeModel({ shape: 'tiny', graph: 'fused', dtype: 'fp16', out: join(root, 'tiny-fused') });
+    const folder = inspectModelFolder(model.path);
+    const { logits, pick } = await prefillTwo(folder.onnxPath, folder.architecture);
+    expect(logits.type).toBe('float16');
+    expect(Array.from(pick.data as BigInt64Array, Number)).toEqual(argmaxOfLogits(logits));
+  });
+
+  it('is the file unchanged with a small patch after it', async () => {
+    const path = join(STORIES_260K, 'onnx', 'model.onnx');
+    const patched = withGreedyPick(path);
+    if (!('bytes' in patched)) throw new Error(patched.reason);
+    const file = readFileSync(path);
+    expect(Buffer.from(patched.bytes.subarray(0, file.length)).equals(file)).toBe(true);
+    expect(patched.bytes.length - file.length).toBe(greedyPickPatch().length);
+    expect(greedyPickPatch().length).toBeLessThan(1024);
+    // The patch holds only the added nodes, constants and output: nothing that would replace the graph's own.
+    const patch = onnx.ModelProto.decode(greedyPickPatch());
+    expect(patch.graph?.node?.map((node) => node.opType)).toEqual(['Slice', 'Cast', 'ArgMax']);
+    expect(patch.graph?.output?.map((output) => output.name)).toEqual([GREEDY_PICK_OUTPUT]);
+    expect(patch.graph?.name).toBe('');
+    expect(patch.opsetImport).toEqual([]);
+    expect(Object.hasOwn(patch, 'irVersion')).toBe(false);
+    // ONNX Runtime reads the two as one graph: its outputs, then the pick.
+    const original = await ort.InferenceSession.create(path);
+    const merged = await ort.InferenceSession.create(patched.bytes);
+    expect(merged.outputNames).toEqual([...original.outputNames, GREEDY_PICK_OUTPUT]);
+    expect(merged.inputNames).toEqual(original.inputNames);
+    await Promise.all([original.release(), merged.release()]);
+  });
+
+  it('says why a graph cannot take the pick, and openSession then opens it as it is', async () => {
+    const write = (name: string, opset: number, ...outputs: string[]) => {
+      const path = join(root, name);
+      const { FLOAT } = onnx.TensorProto.DataType;
+      const value = (output: string) => ({
+        name: output,
+        type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimValue: 2 }] } } },
+      });
+      const bytes = onnx.ModelProto.encode(
+        onnx.ModelProto.fromObject({
+          irVersion: 7,
+          opsetImport: [{ domain: '', version: opset }],
+          graph: {
+            name: 'g',
+            input: [value('x')],
+            output: outputs.map(value),
+            node: outputs.map((output) => ({ opType: 'Identity', input: ['x'], output: [output] })),
+          },
+        }),
+      ).finish();
+      writeFileSync(path, bytes);
+      return path;
+    };
+    expect(withGreedyPick(write('no-logits.onnx', 13, 'y'))).toEqual({ reason: 'the graph has no "logits" output' });
+    const old = write('opset-10.onnx', 10, 'logits');
+    expect(readDefaultOpset(old)).toBe(10);
+    expect(withGreedyPick(old)).toEqual({
+      reason: 'the graph imports operator set 10; the pick needs 11 or later',
+    });
+    const taken = write('taken.onnx', 13, 'logits', GREEDY_PICK_OUTPUT);
+    expect(withGreedyPick(taken)).toMatchObject({ reason: expect.stringContaining('already has') });
+    const { session } = await openSession(old, 'cpu', { greedyPick: ['cpu'] });
+    expect(session.outputNames).toEqual(['logits']);
+    await session.release();
+  });
+
+  it('is only appended on the providers asked for', async () => {
+    const path = join(STORIES_260K, 'onnx', 'model.onnx');
+    const { session } = await openSession(path, 'cpu', { greedyPick: ['webgpu'] });
+    expect(session.outputNames).not.toContain(GREEDY_PICK_OUTPUT);
+    await session.release();
+  });
+});
+
+describe('readDefaultOpset', () => {
+  it('reads the default domain version the file imports', () => {
+    const path = join(STORIES_260K, 'onnx', 'model.onnx');
+    const imports = onnx.ModelProto.decode(readFileSync(path)).opsetImport;
+    const standard = imports.find((entry) => !entry.domain || entry.domain === 'ai.onnx');
+    expect(readDefaultOpset(path)).toBe(Number(standard?.version));
+  });
+});
