@@ -20,7 +20,16 @@ import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtim
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
-const valued = new Set(['--device', '--batches', '--steps', '--prompt', '--validation', '--profile', '--out']);
+const valued = new Set([
+  '--device',
+  '--batches',
+  '--steps',
+  '--prompt',
+  '--validation',
+  '--profile',
+  '--out',
+  '--load',
+]);
 const option = (name: string, fallback: string) => {
   const at = args.indexOf(`--${name}`);
   return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
@@ -32,6 +41,9 @@ const steps = Number(option('steps', '32'));
 const promptLength = Number(option('prompt', '128'));
 const validation = args.includes('--validation') ? option('validation', '') : undefined;
 const graphCapture = args.includes('--graph-capture');
+/** How the decoder is opened: `pick` (default) from memory with the greedy pick appended, `path` from its file as
+ * it is (no `picked` mode), `bytes` from memory as it is. */
+const load = option('load', 'pick') as 'pick' | 'path' | 'bytes';
 const profileDir = args.includes('--profile') ? option('profile', '') : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Set for the profiled pass only: profiling slows what it watches. */
@@ -58,6 +70,10 @@ interface Figures {
   error?: string;
 }
 
+function configOf(folder: string): Config {
+  return JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Config;
+}
+
 function graphFile(folder: string): string {
   const names = readdirSync(join(folder, 'onnx')).filter((name) => name.endsWith('.onnx'));
   return join(folder, 'onnx', names.find((name) => name.includes('fp16')) ?? names[0]!);
@@ -67,12 +83,14 @@ async function open(folder: string, profilePrefix?: string): Promise<ort.Inferen
   // The decoder with the engine's greedy pick appended (for the `picked` mode); every output stays on the GPU: their
   // names read from the file, without a session on the CPU first.
   const path = graphFile(folder);
-  const patched = withGreedyPick(path);
-  if (!('bytes' in patched)) throw new Error(`${path}: ${patched.reason}`);
-  const outputs = [...readGraphOutputNames(path), GREEDY_PICK_OUTPUT];
+  const patched = load === 'path' ? undefined : withGreedyPick(path, configOf(folder).vocab_size);
+  if (patched && !('bytes' in patched)) throw new Error(`${path}: ${patched.reason}`);
+  // --load bytes: the file's own bytes, without the pick (what loading from memory alone changes).
+  const model = !patched ? path : load === 'bytes' ? readFileSync(path) : patched.bytes;
+  const outputs = [...readGraphOutputNames(path), ...(load === 'pick' ? [GREEDY_PICK_OUTPUT] : [])];
   const provider: ort.InferenceSession.ExecutionProviderConfig =
     device === 'webgpu' && validation ? ({ name: 'webgpu', validationMode: validation } as never) : device;
-  return ort.InferenceSession.create(patched.bytes, {
+  return ort.InferenceSession.create(model as Uint8Array, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
@@ -91,7 +109,7 @@ const int64 = (values: number[], dims: number[]) =>
   new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
 
 async function measure(folder: string, session: ort.InferenceSession, batch: number, logits: LogitsOps | undefined) {
-  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Config;
+  const config = configOf(folder);
   const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
   const cacheType = session.inputMetadata.find((input) => input.name.startsWith('past_key_values'));
   const half = cacheType && 'type' in cacheType && cacheType.type === 'float16';
@@ -151,7 +169,7 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
   // The same waiting loop with other greedy-pick graphs: which of their forms makes the pick wait on the device.
   const picks: Record<string, number> = {};
   if (device === 'webgpu')
-    for (const [name, graph] of Object.entries(pickGraphs())) {
+    for (const [name, graph] of Object.entries(pickGraphs(config.vocab_size))) {
       const pick = await ort.InferenceSession.create(graph, { executionProviders: ['webgpu'], logSeverityLevel: 3 });
       const pickTimes: number[] = [];
       for (let i = 0; i < Math.min(steps, 12); i++) {
@@ -177,7 +195,7 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
   // (what an engine could do to keep the device busy while tokens travel back).
   let chainedMs: number | undefined;
   if (logits) {
-    const chained = await chainHelpers();
+    const chained = await chainHelpers(config.vocab_size);
     const chainStarted = performance.now();
     let input: ort.Tensor = int64(tokens, [batch, 1]);
     let pending: ort.Tensor[] = [];
@@ -202,7 +220,7 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
   // Picked: the decoder's own greedy pick (appended at load, as the engine does) fed to the next step on the device,
   // read back every CHAIN_READ_STEPS steps: one Run a step, what the engine's chained greedy steps do.
   let pickedMs: number | undefined;
-  if (logits) {
+  if (logits && session.outputNames.includes(GREEDY_PICK_OUTPUT)) {
     const pickStarted = performance.now();
     let input: ort.Tensor = int64(tokens, [batch, 1]);
     let pending: ort.Tensor[] = [];
@@ -227,10 +245,10 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
 
 /**
  * Greedy-pick graphs over [batch, positions, vocab] fp16 logits, each giving `tokens` on the CPU: the engine's
- * (Slice the last position, Cast to float, ArgMax → int64), without the Slice (the decoder keeps one position),
- * with an int32 result, and ArgMax straight on fp16.
+ * (the chunked pick of greedy-pick.ts), and one ArgMax over the whole vocabulary — after a Cast to float (as the
+ * engine picked until decision 0014), with an int32 result, straight on fp16.
  */
-function pickGraphs(): Record<string, Uint8Array> {
+function pickGraphs(vocab: number): Record<string, Uint8Array> {
   const { onnx } = onnxProto;
   const { INT64, FLOAT16, INT32 } = onnx.TensorProto.DataType;
   const { INT } = onnx.AttributeProto.AttributeType;
@@ -265,7 +283,7 @@ function pickGraphs(): Record<string, Uint8Array> {
       }),
     ).finish();
   return {
-    engine: logitsGraphs('float16').argmax.bytes,
+    engine: logitsGraphs('float16', vocab).argmax.bytes,
     'no-slice': model([cast('logits', 'f', 1), argmax('f', 'tokens')], INT64),
     'no-slice-int32': model([cast('logits', 'f', 1), argmax('f', 'i'), cast('i', 'tokens', INT32)], INT32),
     'fp16-argmax': model([argmax('logits', 'tokens')], INT64),
@@ -276,7 +294,7 @@ function pickGraphs(): Record<string, Uint8Array> {
  * For the chained mode: the engine's greedy ArgMax graph with its tokens left on the GPU, and an Identity graph that
  * brings a [rows, 1] int64 tensor back to the CPU.
  */
-async function chainHelpers(): Promise<{ argmax: ort.InferenceSession; read: ort.InferenceSession }> {
+async function chainHelpers(vocab: number): Promise<{ argmax: ort.InferenceSession; read: ort.InferenceSession }> {
   const { onnx } = onnxProto;
   const tokens = {
     name: 'tokens',
@@ -301,7 +319,7 @@ async function chainHelpers(): Promise<{ argmax: ort.InferenceSession; read: ort
   ).finish();
   const options = { executionProviders: [device], logSeverityLevel: 3 as const };
   return {
-    argmax: await ort.InferenceSession.create(logitsGraphs('float16').argmax.bytes, {
+    argmax: await ort.InferenceSession.create(logitsGraphs('float16', vocab).argmax.bytes, {
       ...options,
       preferredOutputLocation: { tokens: 'gpu-buffer' },
       // Where the ArgMax graph's nodes run (a node on the CPU would bring the logits back every step).
@@ -311,11 +329,18 @@ async function chainHelpers(): Promise<{ argmax: ort.InferenceSession; read: ort
   };
 }
 
-const variant = [validation ? `validation=${validation}` : 'default', graphCapture ? 'graph-capture' : '']
+const variant = [
+  validation ? `validation=${validation}` : 'default',
+  graphCapture ? 'graph-capture' : '',
+  load === 'pick' ? '' : `load=${load}`,
+]
   .filter(Boolean)
   .join(',');
 const results: Figures[] = [];
-const logits = device === 'webgpu' ? await LogitsOps.open('float16', 'webgpu') : undefined;
+const logits =
+  device === 'webgpu' && folders[0]
+    ? await LogitsOps.open('float16', 'webgpu', configOf(folders[0]).vocab_size)
+    : undefined;
 for (const folder of folders) {
   let session: ort.InferenceSession;
   try {

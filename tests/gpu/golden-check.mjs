@@ -70,7 +70,10 @@ await batchModel.close();
 await session.release();
 
 // Greedy steps chained on the device: the decoder picks its own tokens (appended at load) and feeds them on.
-const picked = await openSession(folder.onnxPath, device, { logitsOnDevice: true, greedyPick: [device] });
+const picked = await openSession(folder.onnxPath, device, {
+  logitsOnDevice: true,
+  greedyPick: { on: [device], vocab: 512 },
+});
 const chainModel = await OnnxBatchModel.open(picked.session, readSessionSpec(picked.session, folder.architecture), {
   provider: picked.choice.provider,
   padId: 0,

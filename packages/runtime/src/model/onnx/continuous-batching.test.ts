@@ -209,7 +209,7 @@ describe('greedy steps chained on the device (the decoder picks its own tokens; 
   let merges = 0;
   let decode: DecodeScheduler<OnnxBatch>;
   beforeAll(async () => {
-    ({ session } = await openSession(folder.onnxPath, 'cpu', { greedyPick: ['cpu'] }));
+    ({ session } = await openSession(folder.onnxPath, 'cpu', { greedyPick: { on: ['cpu'], vocab: 512 } }));
     const spec = readSessionSpec(session, folder.architecture);
     model = await OnnxBatchModel.open(session, spec, {
       provider: 'cpu',

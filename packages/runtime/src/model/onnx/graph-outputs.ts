@@ -30,6 +30,42 @@ export function readGraphOutputNames(onnxPath: string): string[] {
 }
 
 /**
+ * The declared shape of a graph output, read the same way: each dimension's value, or undefined where it is symbolic
+ * or unknown; undefined when there is no such output or it declares no shape. ValueInfoProto: name 1, type 2;
+ * TypeProto.tensor_type 1; TypeProto.Tensor.shape 2; TensorShapeProto.dim 1; Dimension.dim_value 1.
+ */
+export function readOutputShape(onnxPath: string, output: string): (number | undefined)[] | undefined {
+  const file = new FileReader(onnxPath);
+  try {
+    const graph = file.findField(0, file.size, 7);
+    if (!graph) return undefined;
+    for (let at = graph.start; at < graph.end; ) {
+      const field = file.field(at);
+      at = field.end;
+      if (field.number !== 12 || field.wireType !== 2) continue;
+      const name = file.findField(field.start, field.end, 1);
+      if (!name || file.text(name.start, name.end) !== output) continue;
+      const type = file.findField(field.start, field.end, 2);
+      const tensor = type && file.findField(type.start, type.end, 1);
+      const shape = tensor && file.findField(tensor.start, tensor.end, 2);
+      if (!shape) return undefined;
+      const dims: (number | undefined)[] = [];
+      for (let inner = shape.start; inner < shape.end; ) {
+        const dim = file.field(inner);
+        inner = dim.end;
+        if (dim.number !== 1 || dim.wireType !== 2) continue;
+        const value = file.fieldsIn(dim.start, dim.end).find((entry) => entry.number === 1 && entry.wireType === 0);
+        dims.push(value ? file.varintValue(value.start) : undefined);
+      }
+      return dims;
+    }
+    return undefined;
+  } finally {
+    file.close();
+  }
+}
+
+/**
  * The version of the default ("ai.onnx") operator set a graph imports, read the same way (ModelProto.opset_import is
  * field 8; OperatorSetIdProto's domain is field 1, its version field 2); undefined when the file names none.
  */
@@ -82,6 +118,16 @@ class FileReader {
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  fieldsIn(start: number, end: number): Field[] {
+    const fields: Field[] = [];
+    for (let at = start; at < end; ) {
+      const field = this.field(at);
+      fields.push(field);
+      at = field.end;
+    }
+    return fields;
   }
 
   findField(start: number, end: number, number: number): Field | undefined {

@@ -1,38 +1,132 @@
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
-import { readDefaultOpset, readGraphOutputNames } from './graph-outputs.js';
+import { readDefaultOpset, readGraphOutputNames, readOutputShape } from './graph-outputs.js';
 
 const { onnx } = onnxProto;
 
 /** The output the engine adds to a decoder: each row's greedy next token, int64 [batch, 1]. */
 export const GREEDY_PICK_OUTPUT = 'groundwork_greedy_tokens';
 
-/** Names the added nodes and constants use; no exported decoder uses them. */
-const PREFIX = 'groundwork_greedy_pick/';
+/** How a vocabulary is cut for the two-stage pick: `chunks` rows of `chunk` logits, after `pad` padding logits. */
+export interface Chunking {
+  chunk: number;
+  chunks: number;
+  pad: number;
+}
 
 /**
- * A decoder graph with its greedy pick appended: Slice (the last position of `logits`) → Cast (to float; exact for
- * fp16, which the CPU provider's ArgMax does not take) → ArgMax (first index of the largest, as the sampler's
- * argmax) → `groundwork_greedy_tokens`, shaped as the next step's `input_ids`. The tokens are then computed in the
- * decoder's own Run: on WebGPU they can stay on the GPU and feed the next step without the CPU waiting for them
- * (a second session's Run waits for the device to finish the decoder, ~9 ms a step on an H100: decision 0013).
+ * Chunks of about √vocab logits: a divisor of the vocabulary when one is near (151,936 = 128 × 1,187; 128,256 =
+ * 256 × 501), else ⌈√vocab⌉-long chunks with the last one padded.
+ */
+export function chunking(vocab: number): Chunking {
+  const root = Math.sqrt(vocab);
+  let best = 1;
+  for (let divisor = 1; divisor <= root; divisor++) if (vocab % divisor === 0) best = divisor;
+  // Both sides of the best divisor pair within 4× of √vocab: no padding.
+  if (vocab / best <= 4 * root) return { chunk: vocab / best, chunks: best, pad: 0 };
+  const chunk = Math.ceil(root);
+  const chunks = Math.ceil(vocab / chunk);
+  return { chunk, chunks, pad: chunks * chunk - vocab };
+}
+
+/**
+ * The nodes and constants that pick each row's greedy token from logits [batch, positions, vocab] (any float type):
+ * the first index of the largest logit at the last position, as int64 [batch, 1], exactly as the sampler's argmax.
+ *
+ * ArgMax over the whole vocabulary is not used: ONNX Runtime's WebGPU ArgMax has one GPU thread scan a row, and over
+ * Qwen's 151,936 logits that took ~3 ms a step at batch 1 and ~11 ms at batch 32 on an H100 (decision 0014). The
+ * vocabulary is cut into ~√vocab chunks instead: each chunk's maximum and first argmax (many threads, short scans),
+ * then the smallest candidate index among the chunks whose maximum is the row's maximum — which is the first index
+ * of the largest logit. Candidate indices are exact in float32 (below 2^24). Everything runs in float and bool,
+ * which the WebGPU provider has kernels for (int64 arithmetic it has not, and would send to the CPU).
+ * `opset` is the default operator set of the graph the nodes go into (ReduceMax takes its axes as an input from 18).
+ */
+export function greedyPickNodes(options: {
+  input: string;
+  output: string;
+  vocab: number;
+  opset: number;
+  prefix: string;
+}): { node: object[]; initializer: object[] } {
+  const { input, output, vocab, opset, prefix } = options;
+  const { INT64, FLOAT } = onnx.TensorProto.DataType;
+  const { INT, INTS } = onnx.AttributeProto.AttributeType;
+  const { chunk, chunks, pad } = chunking(vocab);
+  const name = (part: string) => `${prefix}${part}`;
+  const initializer: object[] = [];
+  const ints = (part: string, values: number[]) => {
+    initializer.push({ name: name(part), dims: [values.length], dataType: INT64, int64Data: values });
+    return name(part);
+  };
+  const floats = (part: string, values: number[], dims: number[] = [values.length]) => {
+    initializer.push({ name: name(part), dims, dataType: FLOAT, floatData: values });
+    return name(part);
+  };
+  const node: object[] = [];
+  /** One node; `axes` go in as an input from `axesInputFrom` on (opset), as an attribute before. */
+  const op = (
+    opType: string,
+    inputs: string[],
+    part: string,
+    attributes: Record<string, number> = {},
+    axes?: { values: number[]; inputFrom: number },
+  ) => {
+    const out = part === 'result' ? output : name(part);
+    const attribute: object[] = Object.entries(attributes).map(([key, i]) => ({ name: key, type: INT, i }));
+    if (axes && opset >= axes.inputFrom) inputs.push(ints(`${part}_axes`, axes.values));
+    else if (axes) attribute.push({ name: 'axes', type: INTS, ints: axes.values });
+    node.push({ opType, name: name(part), input: inputs, output: [out], attribute });
+    return out;
+  };
+  const reduce = (opType: string, x: string, axis: number, part: string, keepdims: number) =>
+    op(opType, [x], part, { keepdims }, { values: [axis], inputFrom: 18 });
+  const last = op('Slice', [input, ints('starts', [-1]), ints('ends', [2 ** 53 - 1]), ints('axes', [-2])], 'last');
+  let scores = op('Cast', [last], 'float', { to: FLOAT });
+  // Padding logits are the lowest float: never a row's maximum unless every logit is, and then after every real one.
+  if (pad > 0)
+    scores = op(
+      'Pad',
+      [scores, ints('pads', [0, 0, 0, 0, 0, pad]), floats('pad_value', [-3.4028234663852886e38], [])],
+      'padded',
+    );
+  const rows = op('Reshape', [scores, ints('chunked_shape', [0, chunks, chunk])], 'chunked');
+  const maxima = reduce('ReduceMax', rows, 2, 'chunk_max', 0);
+  const firsts = op('ArgMax', [rows], 'chunk_argmax', { axis: 2, keepdims: 0 });
+  const offsets = floats(
+    'chunk_offsets',
+    Array.from({ length: chunks }, (_, index) => index * chunk),
+  );
+  const candidates = op('Add', [op('Cast', [firsts], 'chunk_argmax_float', { to: FLOAT }), offsets], 'candidates');
+  const rowMax = reduce('ReduceMax', maxima, 1, 'row_max', 1);
+  const never = floats('never', [3.4028234663852886e38], []);
+  const winners = op('Where', [op('Equal', [maxima, rowMax], 'is_row_max'), candidates, never], 'winners');
+  const first = reduce('ReduceMin', winners, 1, 'first', 1);
+  op('Cast', [first], 'result', { to: INT64 });
+  return { node, initializer };
+}
+
+/**
+ * A decoder graph with its greedy pick appended (greedyPickNodes over `logits`, into `groundwork_greedy_tokens`,
+ * shaped as the next step's input_ids). The tokens are then computed in the decoder's own Run: on WebGPU they stay
+ * on the GPU and feed the next step, so a greedy step's Run returns without waiting for the device (decision 0014).
  *
  * The file is not parsed: a serialized protobuf message followed by another of the same type reads as the two
  * merged (repeated fields appended, the graph message merged into the graph), so the patch is the file's bytes with
  * a small ModelProto after them that holds only the added nodes, constants and output. Weights in external data
- * stay where they are (the session is told their folder). Gives undefined, with the reason, when the graph has no
- * `logits` output, imports no default operator set of version 11 or later (negative axes) or already has the
- * output.
+ * stay where they are (the session is told their folder). `vocab` is used when the graph does not declare the
+ * logits' last dimension. Gives the reason instead when the graph has no `logits` output, imports no default
+ * operator set of version 11 or later (negative axes) or already has the output.
  */
-export function withGreedyPick(onnxPath: string): { bytes: Uint8Array } | { reason: string } {
+export function withGreedyPick(onnxPath: string, vocab: number): { bytes: Uint8Array } | { reason: string } {
   const outputs = readGraphOutputNames(onnxPath);
   if (!outputs.includes('logits')) return { reason: 'the graph has no "logits" output' };
   if (outputs.includes(GREEDY_PICK_OUTPUT)) return { reason: `the graph already has a "${GREEDY_PICK_OUTPUT}" output` };
   const opset = readDefaultOpset(onnxPath);
   if (opset === undefined || opset < 11)
     return { reason: `the graph imports operator set ${opset ?? '(none)'}; the pick needs 11 or later` };
+  const declared = readOutputShape(onnxPath, 'logits')?.at(-1);
   const file = readFileSync(onnxPath);
-  const patch = greedyPickPatch();
+  const patch = greedyPickPatch(declared ?? vocab, opset);
   const bytes = new Uint8Array(file.length + patch.length);
   bytes.set(file, 0);
   bytes.set(patch, file.length);
@@ -40,47 +134,18 @@ export function withGreedyPick(onnxPath: string): { bytes: Uint8Array } | { reas
 }
 
 /** The ModelProto that, read after a decoder's own, adds the greedy pick to its graph (see withGreedyPick). */
-export function greedyPickPatch(): Uint8Array {
-  const { INT64, FLOAT } = onnx.TensorProto.DataType;
-  const { INT } = onnx.AttributeProto.AttributeType;
-  const name = (part: string) => `${PREFIX}${part}`;
-  const constant = (part: string, value: number) => ({
-    name: name(part),
-    dims: [1],
-    dataType: INT64,
-    int64Data: [value],
+export function greedyPickPatch(vocab: number, opset: number): Uint8Array {
+  const { INT64 } = onnx.TensorProto.DataType;
+  const pick = greedyPickNodes({
+    input: 'logits',
+    output: GREEDY_PICK_OUTPUT,
+    vocab,
+    opset,
+    prefix: 'groundwork_greedy_pick/',
   });
   return onnx.ModelProto.encode(
     onnx.ModelProto.fromObject({
-      graph: {
-        initializer: [constant('starts', -1), constant('ends', Number.MAX_SAFE_INTEGER), constant('axes', -2)],
-        node: [
-          {
-            opType: 'Slice',
-            name: name('last'),
-            input: ['logits', name('starts'), name('ends'), name('axes')],
-            output: [name('last')],
-          },
-          {
-            opType: 'Cast',
-            name: name('float'),
-            input: [name('last')],
-            output: [name('float')],
-            attribute: [{ name: 'to', type: INT, i: FLOAT }],
-          },
-          {
-            opType: 'ArgMax',
-            name: name('argmax'),
-            input: [name('float')],
-            output: [GREEDY_PICK_OUTPUT],
-            attribute: [
-              { name: 'axis', type: INT, i: -1 },
-              { name: 'keepdims', type: INT, i: 0 },
-            ],
-          },
-        ],
-        output: [{ name: GREEDY_PICK_OUTPUT, type: { tensorType: { elemType: INT64 } } }],
-      },
+      graph: { ...pick, output: [{ name: GREEDY_PICK_OUTPUT, type: { tensorType: { elemType: INT64 } } }] },
     }),
   ).finish();
 }

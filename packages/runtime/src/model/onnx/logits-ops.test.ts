@@ -20,7 +20,7 @@ describe('LogitsOps (CPU)', () => {
   const values = [9, 9, 9, 9, 1, 5, 5, -2, 0, 0, 0, 0, -3, -1, -1, -7];
   for (const type of ['float32', 'float16'] as const) {
     it(`picks the first index of the largest last-position logit (${type})`, async () => {
-      const ops = await LogitsOps.open(type, 'cpu');
+      const ops = await LogitsOps.open(type, 'cpu', 4);
       try {
         const data = type === 'float32' ? Float32Array.from(values) : Uint16Array.from(values, float16Bits);
         const logits = new ort.Tensor(type, data, [2, 2, 4]);

@@ -1,6 +1,7 @@
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import type { Provider } from './device.js';
+import { greedyPickNodes } from './greedy-pick.js';
 import { sessionOptions } from './providers.js';
 import type { CacheType } from './session-spec.js';
 import type { Tensor } from './tensors.js';
@@ -11,9 +12,9 @@ const { onnx } = onnxProto;
  * Reads a decoder's logits that stay on the GPU, with two tiny ONNX graphs run on the decoder's own execution
  * provider; their outputs come back to the CPU as ordinary outputs:
  *
- * - argmax: each row's next token under greedy decoding (ArgMax over the vocabulary of the last position), so a
- *   step reads back one int64 a row instead of a whole vocabulary of logits. Ties go to the first index
- *   (select_last_index 0), as the sampler's argmax does; fp16 logits are cast to fp32 first (exact).
+ * - argmax: each row's next token under greedy decoding (the first index of the largest logit at the last
+ *   position, as the sampler's argmax: greedyPickNodes), so a step reads back one int64 a row instead of a whole
+ *   vocabulary of logits.
  * - last: each row's logits at its last position, in the logits' own type, for rows that sample or penalize.
  * - tokens: the greedy tokens of up to CHAIN_READ_STEPS steps a decoder picked itself (greedy-pick.ts) and left on
  *   the device, read back at once (OnnxBatchModel.chain).
@@ -25,8 +26,8 @@ export class LogitsOps {
     private readonly tokensSession: ort.InferenceSession,
   ) {}
 
-  static async open(type: CacheType, provider: Provider): Promise<LogitsOps> {
-    const graphs = logitsGraphs(type);
+  static async open(type: CacheType, provider: Provider, vocab: number): Promise<LogitsOps> {
+    const graphs = logitsGraphs(type, vocab);
     const opened: ort.InferenceSession[] = [];
     const open = async (graph: { bytes: Uint8Array; outputs: string[] }) => {
       const session = await ort.InferenceSession.create(
@@ -120,64 +121,50 @@ function tokensReadGraph(): { bytes: Uint8Array; outputs: string[] } {
   return { bytes, outputs: ['tokens'] };
 }
 
-/** The argmax and last-position graphs for logits of `type` ([batch, positions, vocab]), as ONNX model bytes. */
-export function logitsGraphs(type: CacheType): Record<'argmax' | 'last', { bytes: Uint8Array; outputs: string[] }> {
+/**
+ * The argmax and last-position graphs for logits of `type` ([batch, positions, vocab]), as ONNX model bytes; the
+ * argmax is the decoders' own greedy pick (greedyPickNodes: chunked, since one ArgMax over a whole vocabulary is
+ * slow on WebGPU).
+ */
+export function logitsGraphs(
+  type: CacheType,
+  vocab: number,
+): Record<'argmax' | 'last', { bytes: Uint8Array; outputs: string[] }> {
   const { INT64, FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
-  const { INT } = onnx.AttributeProto.AttributeType;
   const elemType = type === 'float16' ? FLOAT16 : FLOAT;
-  const value = (name: string, valueType: number, dims: string[]) => ({
+  const value = (name: string, valueType: number, dims: (string | number)[]) => ({
     name,
-    type: { tensorType: { elemType: valueType, shape: { dim: dims.map((dimParam) => ({ dimParam })) } } },
+    type: {
+      tensorType: {
+        elemType: valueType,
+        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
+      },
+    },
   });
-  const logits = value('logits', elemType, ['batch', 'positions', 'vocab']);
-  const constant = (name: string, number: number) => ({ name, dims: [1], dataType: INT64, int64Data: [number] });
-  // Positions -1 to the end along axis 1: the last position, kept as an axis of size 1.
-  const initializer = [constant('starts', -1), constant('ends', Number.MAX_SAFE_INTEGER), constant('position_axis', 1)];
-  const slice = {
-    opType: 'Slice',
-    input: ['logits', 'starts', 'ends', 'position_axis'],
-    output: ['last'],
-    name: 'last',
-  };
-  const model = (name: string, nodes: object[], output: object) =>
+  const logits = value('logits', elemType, ['batch', 'positions', vocab]);
+  const model = (name: string, graph: { node: object[]; initializer: object[] }, output: object) =>
     onnx.ModelProto.encode(
       onnx.ModelProto.fromObject({
         irVersion: 8,
         producerName: 'groundwork',
         opsetImport: [{ domain: '', version: 13 }],
-        graph: { name, input: [logits], output: [output], node: nodes, initializer },
+        graph: { name, input: [logits], output: [output], ...graph },
       }),
     ).finish();
-  const cast = {
-    opType: 'Cast',
-    input: ['last'],
-    output: ['last_float'],
-    name: 'last_float',
-    attribute: [{ name: 'to', type: INT, i: FLOAT }],
-  };
   const argmax = model(
     'logits-argmax',
-    [
-      slice,
-      ...(type === 'float16' ? [cast] : []),
-      {
-        opType: 'ArgMax',
-        input: [type === 'float16' ? 'last_float' : 'last'],
-        output: ['tokens'],
-        name: 'tokens',
-        attribute: [
-          { name: 'axis', type: INT, i: 2 },
-          { name: 'keepdims', type: INT, i: 0 },
-          { name: 'select_last_index', type: INT, i: 0 },
-        ],
-      },
-    ],
-    value('tokens', INT64, ['batch', 'one']),
+    greedyPickNodes({ input: 'logits', output: 'tokens', vocab, opset: 13, prefix: 'pick/' }),
+    value('tokens', INT64, ['batch', 1]),
   );
+  // Positions -1 to the end along axis 1: the last position, kept as an axis of size 1.
+  const constant = (name: string, number: number) => ({ name, dims: [1], dataType: INT64, int64Data: [number] });
   const last = model(
     'logits-last',
-    [{ ...slice, output: ['last_logits'], name: 'last_logits' }],
-    value('last_logits', elemType, ['batch', 'one', 'vocab']),
+    {
+      node: [{ opType: 'Slice', input: ['logits', 'starts', 'ends', 'position_axis'], output: ['last_logits'] }],
+      initializer: [constant('starts', -1), constant('ends', Number.MAX_SAFE_INTEGER), constant('position_axis', 1)],
+    },
+    value('last_logits', elemType, ['batch', 1, vocab]),
   );
   return { argmax: { bytes: argmax, outputs: ['tokens'] }, last: { bytes: last, outputs: ['last_logits'] } };
 }

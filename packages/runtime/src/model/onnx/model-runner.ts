@@ -60,7 +60,7 @@ export class ModelRunner {
     const { session, choice } = await openSession(folder.onnxPath, device, {
       threads,
       logitsOnDevice: true,
-      greedyPick: chainSteps() > 1 ? ['webgpu'] : [],
+      greedyPick: { on: chainSteps() > 1 ? ['webgpu'] : [], vocab: folder.architecture.vocabSize },
     });
     let spec: ReturnType<typeof readSessionSpec>;
     try {

@@ -52,7 +52,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const ops = await CacheOps.open(spec, options.provider);
     let logitsOps: LogitsOps | undefined;
     try {
-      if (options.deviceLogits) logitsOps = await LogitsOps.open(spec.logits.type, options.provider);
+      if (options.deviceLogits) logitsOps = await LogitsOps.open(spec.logits.type, options.provider, options.vocabSize);
     } catch (error) {
       await ops.release();
       throw error;

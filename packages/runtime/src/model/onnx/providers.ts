@@ -105,9 +105,10 @@ export async function openSession(
   request: DeviceRequest,
   /**
    * `logitsOnDevice`: a decoder's logits stay on the GPU on WebGPU (see sessionOptions). `greedyPick`: the providers
-   * on which the decoder gets its greedy pick appended (greedy-pick.ts); a graph that cannot take it opens as it is.
+   * on which the decoder gets its greedy pick appended (greedy-pick.ts), and the model's vocabulary size; a graph
+   * that cannot take it opens as it is.
    */
-  options: { threads?: number; logitsOnDevice?: boolean; greedyPick?: readonly Provider[] } = {},
+  options: SessionRequest = {},
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   const order: Provider[] = request === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [request];
   const reasons: Partial<Record<Provider, string>> = {};
@@ -136,14 +137,17 @@ export async function openSession(
   throw new ModelLoadError('no-device', 'no execution provider could open the model');
 }
 
+interface SessionRequest {
+  threads?: number;
+  logitsOnDevice?: boolean;
+  greedyPick?: { on: readonly Provider[]; vocab: number };
+}
+
 /** A session of the graph on one provider, with the greedy pick appended where asked and possible. */
-function createSession(
-  onnxPath: string,
-  provider: Provider,
-  options: { threads?: number; logitsOnDevice?: boolean; greedyPick?: readonly Provider[] },
-): Promise<ort.InferenceSession> {
+function createSession(onnxPath: string, provider: Provider, options: SessionRequest): Promise<ort.InferenceSession> {
   const outputs = () => readGraphOutputNames(onnxPath);
-  const picked = options.greedyPick?.includes(provider) ? withGreedyPick(onnxPath) : undefined;
+  const pick = options.greedyPick;
+  const picked = pick?.on.includes(provider) ? withGreedyPick(onnxPath, pick.vocab) : undefined;
   if (!picked || !('bytes' in picked))
     return ort.InferenceSession.create(
       onnxPath,

@@ -231,7 +231,8 @@ function attentionInputs(
   const kept = g.op('Cast', [inputs.attentionMask], 'attn/kept', { to: 9 });
   const open = g.op('Where', [kept, g.float(0), g.float(-10000)], 'attn/bias_rows');
   const rows = g.op('Unsqueeze', [open, g.ints([1, 2])], 'attn/bias_4d');
-  const length = g.op('Shape', [inputs.inputIds], 'attn/length', { start: 1, end: 2 });
+  // position_ids, not input_ids: see plain-graph.ts's attentionMask (input_ids may live on the GPU).
+  const length = g.op('Shape', [inputs.positionIds], 'attn/length', { start: 1, end: 2 });
   const target = g.op('Concat', [batch, g.ints([1]), length, total], 'attn/bias_shape', { axis: 0 });
   const bias = g.op('Expand', [rows, target], 'attn/bias');
   return { seqlensK, totalLength, cos, sin, bias };

@@ -71,7 +71,9 @@ function rotaryInputs(g: GraphBuilder, shape: SynthShape, inputs: DecoderInputs)
 /** Which keys each query may see: causal over the whole cache, and never a padding position. [batch, 1, seq, total]. */
 function attentionMask(g: GraphBuilder, inputs: DecoderInputs): string {
   const total = g.op('Shape', [inputs.attentionMask], 'mask/total', { start: 1, end: 2 });
-  const length = g.op('Shape', [inputs.inputIds], 'mask/length', { start: 1, end: 2 });
+  // The new tokens' count from position_ids, not input_ids: chained greedy steps feed input_ids from the GPU, and a
+  // shape computed on the CPU from them would copy them back, waiting for the device (decision 0014).
+  const length = g.op('Shape', [inputs.positionIds], 'mask/length', { start: 1, end: 2 });
   const past = g.op('Sub', [total, length], 'mask/past');
   const scalar = (x: string, name: string) => g.op('Squeeze', [x, g.ints([0])], name);
   const one = g.ints([1], true);
