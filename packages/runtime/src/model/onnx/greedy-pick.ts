@@ -33,12 +33,12 @@ export function chunking(vocab: number): Chunking {
  * The nodes and constants that pick each row's greedy token from logits [batch, positions, vocab] (any float type):
  * the first index of the largest logit at the last position, as int64 [batch, 1], exactly as the sampler's argmax.
  *
- * ArgMax over the whole vocabulary is not used: ONNX Runtime's WebGPU ArgMax has one GPU thread scan a row, and over
- * Qwen's 151,936 logits that took ~3 ms a step at batch 1 and ~11 ms at batch 32 on an H100 (decision 0014). The
- * vocabulary is cut into ~√vocab chunks instead: each chunk's maximum and first argmax (many threads, short scans),
- * then the smallest candidate index among the chunks whose maximum is the row's maximum — which is the first index
- * of the largest logit. Candidate indices are exact in float32 (below 2^24). Everything runs in float and bool,
- * which the WebGPU provider has kernels for (int64 arithmetic it has not, and would send to the CPU).
+ * ArgMax is not used: ONNX Runtime's WebGPU ArgMax has one GPU thread scan a row, and over Qwen's 151,936 logits
+ * that took ~3 ms a step at batch 1 and ~11 ms at batch 32 on an H100 (decision 0014); nor is any int64 arithmetic,
+ * which the WebGPU provider leaves to the CPU (a Cast from int64 went there too), and a node on the CPU makes the
+ * Run wait for the device. The vocabulary is cut into ~√vocab chunks instead, and every reduction is over one axis
+ * of that (many threads, short scans): the row's maximum (chunk maxima, then their maximum), then, among the
+ * logits equal to it, the smallest index (each as a float: exact below 2^24), converted to int64 at the end.
  * `opset` is the default operator set of the graph the nodes go into (ReduceMax takes its axes as an input from 18).
  */
 export function greedyPickNodes(options: {
@@ -63,7 +63,7 @@ export function greedyPickNodes(options: {
     return name(part);
   };
   const node: object[] = [];
-  /** One node; `axes` go in as an input from `axesInputFrom` on (opset), as an attribute before. */
+  /** One node; its `axes` go in as an input from operator set `axes.inputFrom` on, as an attribute before it. */
   const op = (
     opType: string,
     inputs: string[],
@@ -90,17 +90,19 @@ export function greedyPickNodes(options: {
       'padded',
     );
   const rows = op('Reshape', [scores, ints('chunked_shape', [0, chunks, chunk])], 'chunked');
-  const maxima = reduce('ReduceMax', rows, 2, 'chunk_max', 0);
-  const firsts = op('ArgMax', [rows], 'chunk_argmax', { axis: 2, keepdims: 0 });
-  const offsets = floats(
-    'chunk_offsets',
-    Array.from({ length: chunks }, (_, index) => index * chunk),
+  const chunkMax = reduce('ReduceMax', rows, 2, 'chunk_max', 1);
+  const rowMax = reduce('ReduceMax', chunkMax, 1, 'row_max', 1);
+  // Each logit's own index where it is the row's maximum, the largest float elsewhere; the smallest of them is the
+  // first index of the maximum.
+  const indices = floats(
+    'indices',
+    Array.from({ length: chunks * chunk }, (_, index) => index),
+    [chunks, chunk],
   );
-  const candidates = op('Add', [op('Cast', [firsts], 'chunk_argmax_float', { to: FLOAT }), offsets], 'candidates');
-  const rowMax = reduce('ReduceMax', maxima, 1, 'row_max', 1);
   const never = floats('never', [3.4028234663852886e38], []);
-  const winners = op('Where', [op('Equal', [maxima, rowMax], 'is_row_max'), candidates, never], 'winners');
-  const first = reduce('ReduceMin', winners, 1, 'first', 1);
+  const winners = op('Where', [op('Equal', [rows, rowMax], 'is_row_max'), indices, never], 'winners');
+  const chunkFirst = reduce('ReduceMin', winners, 2, 'chunk_first', 0);
+  const first = reduce('ReduceMin', chunkFirst, 1, 'first', 1);
   op('Cast', [first], 'result', { to: INT64 });
   return { node, initializer };
 }
