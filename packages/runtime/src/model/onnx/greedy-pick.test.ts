@@ -7,7 +7,7 @@ import { STORIES_260K, temporaryFolder } from '../../testing/model-fixtures.js';
 import { inspectModelFolder } from '../folder/model-folder.js';
 import { float16Bits } from '../synth/float16.js';
 import { synthesizeModel } from '../synth/synthesize.js';
-import { readDefaultOpset } from './graph-outputs.js';
+import { readDefaultOpset, readOutputShape } from './graph-outputs.js';
 import { chunking, GREEDY_PICK_OUTPUT, greedyPickNodes, greedyPickPatch, withGreedyPick } from './greedy-pick.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
@@ -133,6 +133,10 @@ describe('withGreedyPick', () => {
     expect(withGreedyPick(old, 2)).toEqual({
       reason: 'the graph imports operator set 10; the pick needs 11 or later',
     });
+    // write() declares every output as [2]: logits of one dimension.
+    expect(withGreedyPick(write('flat.onnx', 13, 'logits'), 2)).toEqual({
+      reason: "the graph's logits have 1 dimensions, not [batch, positions, vocab]",
+    });
     const taken = write('taken.onnx', 13, 'logits', GREEDY_PICK_OUTPUT);
     expect(withGreedyPick(taken, 2)).toMatchObject({ reason: expect.stringContaining('already has') });
     const { session } = await openSession(old, 'cpu', { greedyPick: { on: ['cpu'], vocab: 2 } });
@@ -221,6 +225,15 @@ describe('greedyPickNodes', () => {
     };
     const wide = Array.from({ length: 6 }, () => Array.from({ length: 512 }, random));
     expect(await pickAlone(wide, { opset: 17 })).toEqual(wide.map(firstArgmax));
+  });
+});
+
+describe('readOutputShape', () => {
+  it("reads an output's declared dimensions, symbolic ones as undefined", () => {
+    const path = join(STORIES_260K, 'onnx', 'model.onnx');
+    expect(readOutputShape(path, 'logits')).toEqual([undefined, undefined, 512]);
+    expect(readOutputShape(path, 'present.0.key')).toEqual([undefined, 4, undefined, 8]);
+    expect(readOutputShape(path, 'no-such-output')).toBeUndefined();
   });
 });
 

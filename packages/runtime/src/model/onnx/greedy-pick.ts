@@ -116,8 +116,9 @@ export function greedyPickNodes(options: {
  * merged (repeated fields appended, the graph message merged into the graph), so the patch is the file's bytes with
  * a small ModelProto after them that holds only the added nodes, constants and output. Weights in external data
  * stay where they are (the session is told their folder). `vocab` is used when the graph does not declare the
- * logits' last dimension. Gives the reason instead when the graph has no `logits` output, imports no default
- * operator set of version 11 or later (negative axes) or already has the output.
+ * logits' last dimension. Gives the reason instead when the graph has no `logits` output, declares them with other
+ * than three dimensions, imports no default operator set of version 11 or later (negative axes) or already has the
+ * output. The whole file is read into memory (a graph with its weights inside is at most 2 GB, protobuf's limit).
  */
 export function withGreedyPick(onnxPath: string, vocab: number): { bytes: Uint8Array } | { reason: string } {
   const outputs = readGraphOutputNames(onnxPath);
@@ -126,9 +127,11 @@ export function withGreedyPick(onnxPath: string, vocab: number): { bytes: Uint8A
   const opset = readDefaultOpset(onnxPath);
   if (opset === undefined || opset < 11)
     return { reason: `the graph imports operator set ${opset ?? '(none)'}; the pick needs 11 or later` };
-  const declared = readOutputShape(onnxPath, 'logits')?.at(-1);
+  const shape = readOutputShape(onnxPath, 'logits');
+  if (shape && shape.length !== 3)
+    return { reason: `the graph's logits have ${shape.length} dimensions, not [batch, positions, vocab]` };
   const file = readFileSync(onnxPath);
-  const patch = greedyPickPatch(declared ?? vocab, opset);
+  const patch = greedyPickPatch(shape?.[2] ?? vocab, opset);
   const bytes = new Uint8Array(file.length + patch.length);
   bytes.set(file, 0);
   bytes.set(patch, file.length);
