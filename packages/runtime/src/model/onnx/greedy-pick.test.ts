@@ -191,6 +191,7 @@ const firstArgmax = (row: number[]) => row.indexOf(Math.max(...row));
 describe('greedyPickNodes', () => {
   it('cuts a vocabulary into ~√vocab chunks, padding only when no divisor is near', () => {
     expect(chunking(151_936)).toEqual({ chunk: 1187, chunks: 128, pad: 0 });
+    expect(chunking(128_256)).toEqual({ chunk: 384, chunks: 334, pad: 0 });
     expect(chunking(512)).toEqual({ chunk: 32, chunks: 16, pad: 0 });
     expect(chunking(131)).toEqual({ chunk: 12, chunks: 11, pad: 1 });
     expect(chunking(65_537)).toEqual({ chunk: 257, chunks: 256, pad: 255 });

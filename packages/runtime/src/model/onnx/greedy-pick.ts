@@ -15,8 +15,8 @@ export interface Chunking {
 }
 
 /**
- * Chunks of about √vocab logits: a divisor of the vocabulary when one is near (151,936 = 128 × 1,187; 128,256 =
- * 256 × 501), else ⌈√vocab⌉-long chunks with the last one padded.
+ * Chunks of about √vocab logits: a divisor of the vocabulary when one is near (151,936: 128 chunks of 1,187; 128,256:
+ * 334 chunks of 384), else ⌈√vocab⌉-long chunks with the last one padded.
  */
 export function chunking(vocab: number): Chunking {
   const root = Math.sqrt(vocab);

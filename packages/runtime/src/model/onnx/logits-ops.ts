@@ -9,7 +9,7 @@ import type { Tensor } from './tensors.js';
 const { onnx } = onnxProto;
 
 /**
- * Reads a decoder's logits that stay on the GPU, with two tiny ONNX graphs run on the decoder's own execution
+ * Reads a decoder's logits that stay on the GPU, with tiny ONNX graphs run on the decoder's own execution
  * provider; their outputs come back to the CPU as ordinary outputs:
  *
  * - argmax: each row's next token under greedy decoding (the first index of the largest logit at the last

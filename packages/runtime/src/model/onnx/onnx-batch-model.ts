@@ -50,14 +50,16 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     options: { provider: Provider; padId: number; vocabSize: number; deviceLogits?: boolean },
   ): Promise<OnnxBatchModel> {
     const ops = await CacheOps.open(spec, options.provider);
+    // The graph's own logits width where it declares one (config.json's vocab_size can differ from the lm_head's).
+    const vocab = spec.logits.vocab ?? options.vocabSize;
     let logitsOps: LogitsOps | undefined;
     try {
-      if (options.deviceLogits) logitsOps = await LogitsOps.open(spec.logits.type, options.provider, options.vocabSize);
+      if (options.deviceLogits) logitsOps = await LogitsOps.open(spec.logits.type, options.provider, vocab);
     } catch (error) {
       await ops.release();
       throw error;
     }
-    return new OnnxBatchModel(session, spec, ops, options.padId, options.vocabSize, logitsOps);
+    return new OnnxBatchModel(session, spec, ops, options.padId, vocab, logitsOps);
   }
 
   async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {

@@ -84,7 +84,7 @@ describe('readSessionSpec', () => {
       logitsToKeep: { name: 'num_logits_to_keep', type: 'int64' },
       useCacheBranch: 'use_cache_branch',
       cacheType: 'float16',
-      logits: { name: 'logits', type: 'float16' },
+      logits: { name: 'logits', type: 'float16', vocab: 1000 },
       kvHeads: 2,
       headDim: 64,
     });

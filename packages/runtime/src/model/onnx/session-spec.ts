@@ -24,7 +24,8 @@ export interface SessionSpec {
   logitsToKeep: { name: string; type: IntegerType } | undefined;
   /** Older Optimum "merged" decoders switch between their prefill and decode branches with this flag. */
   useCacheBranch: string | undefined;
-  logits: { name: string; type: CacheType };
+  /** `vocab`: the logits' last dimension where the graph declares it (it wins over config.json's vocab_size). */
+  logits: { name: string; type: CacheType; vocab: number | undefined };
   layers: CacheLayer[];
   cacheType: CacheType;
   kvHeads: number;
@@ -135,7 +136,7 @@ export function readSessionSpec(
     positionIds: integerInput(inputs, ['position_ids']),
     logitsToKeep: integerInput(inputs, ['num_logits_to_keep', 'logits_to_keep']),
     useCacheBranch: tensorMetadata(inputs, 'use_cache_branch')?.name,
-    logits: { name: logits.name, type: logits.type },
+    logits: { name: logits.name, type: logits.type, vocab: declaredVocab(logits.shape) },
     layers,
     cacheType: first.type,
     kvHeads,
@@ -179,4 +180,10 @@ function pairCacheTensors(inputs: readonly Metadata[], outputs: readonly Metadat
     layers.push(layer as CacheLayer);
   }
   return layers;
+}
+
+/** The last dimension of a [batch, positions, vocab] shape when it is a number. */
+function declaredVocab(shape: readonly (number | string | undefined)[]): number | undefined {
+  const last = shape.length === 3 ? shape[2] : undefined;
+  return typeof last === 'number' && last > 0 ? last : undefined;
 }
