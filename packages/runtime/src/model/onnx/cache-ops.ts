@@ -4,6 +4,7 @@ import type { Provider } from './device.js';
 import { sessionOptions } from './providers.js';
 import type { SessionSpec } from './session-spec.js';
 import { integerTensor, type Tensor } from './tensors.js';
+import { tensorValueInfo } from './value-info.js';
 
 const { onnx } = onnxProto;
 
@@ -93,21 +94,8 @@ export class CacheOps {
 export function cacheGraphs(spec: SessionSpec): Record<'merge' | 'select', { bytes: Uint8Array; outputs: string[] }> {
   const { INT64, FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
   const elemType = spec.cacheType === 'float16' ? FLOAT16 : FLOAT;
-  const cacheValue = (name: string) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: {
-          dim: [{ dimParam: 'batch' }, { dimValue: spec.kvHeads }, { dimParam: 'length' }, { dimValue: spec.headDim }],
-        },
-      },
-    },
-  });
-  const indices = (name: string) => ({
-    name,
-    type: { tensorType: { elemType: INT64, shape: { dim: [{ dimParam: `${name}_size` }] } } },
-  });
+  const cacheValue = (name: string) => tensorValueInfo(name, elemType, ['batch', spec.kvHeads, 'length', spec.headDim]);
+  const indices = (name: string) => tensorValueInfo(name, INT64, [`${name}_size`]);
   const node = (opType: string, input: string[], output: string, attribute: object[] = []) => ({
     opType,
     input,

@@ -5,6 +5,7 @@ import { greedyPickNodes } from './greedy-pick.js';
 import { sessionOptions } from './providers.js';
 import type { CacheType } from './session-spec.js';
 import type { Tensor } from './tensors.js';
+import { tensorValueInfo } from './value-info.js';
 
 const { onnx } = onnxProto;
 
@@ -87,15 +88,7 @@ export const CHAIN_READ_STEPS = 8;
 function tokensReadGraph(): { bytes: Uint8Array; outputs: string[] } {
   const { INT64 } = onnx.TensorProto.DataType;
   const { INT } = onnx.AttributeProto.AttributeType;
-  const value = (name: string, dims: (string | number)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: INT64,
-        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
-      },
-    },
-  });
+  const value = (name: string, dims: (string | number)[]) => tensorValueInfo(name, INT64, dims);
   const inputs = Array.from({ length: CHAIN_READ_STEPS }, (_, step) => `step${step}`);
   const bytes = onnx.ModelProto.encode(
     onnx.ModelProto.fromObject({
@@ -132,16 +125,7 @@ export function logitsGraphs(
 ): Record<'argmax' | 'last', { bytes: Uint8Array; outputs: string[] }> {
   const { INT64, FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
   const elemType = type === 'float16' ? FLOAT16 : FLOAT;
-  const value = (name: string, valueType: number, dims: (string | number)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: valueType,
-        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
-      },
-    },
-  });
-  const logits = value('logits', elemType, ['batch', 'positions', vocab]);
+  const logits = tensorValueInfo('logits', elemType, ['batch', 'positions', vocab]);
   const model = (name: string, graph: { node: object[]; initializer: object[] }, output: object) =>
     onnx.ModelProto.encode(
       onnx.ModelProto.fromObject({
@@ -154,7 +138,7 @@ export function logitsGraphs(
   const argmax = model(
     'logits-argmax',
     greedyPickNodes({ input: 'logits', output: 'tokens', vocab, opset: 13, prefix: 'pick/' }),
-    value('tokens', INT64, ['batch', 1]),
+    tensorValueInfo('tokens', INT64, ['batch', 1]),
   );
   // Positions -1 to the end along axis 1: the last position, kept as an axis of size 1.
   const constant = (name: string, number: number) => ({ name, dims: [1], dataType: INT64, int64Data: [number] });
@@ -164,7 +148,7 @@ export function logitsGraphs(
       node: [{ opType: 'Slice', input: ['logits', 'starts', 'ends', 'position_axis'], output: ['last_logits'] }],
       initializer: [constant('starts', -1), constant('ends', Number.MAX_SAFE_INTEGER), constant('position_axis', 1)],
     },
-    value('last_logits', elemType, ['batch', 1, vocab]),
+    tensorValueInfo('last_logits', elemType, ['batch', 1, vocab]),
   );
   return { argmax: { bytes: argmax, outputs: ['tokens'] }, last: { bytes: last, outputs: ['last_logits'] } };
 }
