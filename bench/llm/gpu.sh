@@ -6,7 +6,8 @@
 # $OUT: llm-<graph>-<device>.json (the figures) and .md (the table); progress goes to the output. A run that fails
 # is reported and the next one still runs.
 # Usage: bash bench/llm/gpu.sh [GRAPH:DEVICE ...]   default: fused:webgpu plain:webgpu
-#        (e.g. `bash bench/llm/gpu.sh plain:cpu` for the CPU provider on 16 cores)
+#        (e.g. `bash bench/llm/gpu.sh plain:cpu` for the CPU provider on 16 cores). GRAPH is plain, fused (in
+#        onnxruntime-genai's form) or fused-FORM[+FORM] with bench/llm/synth.ts's forms (fused-split, fused-int4).
 # Environment: SHAPE (default qwen2.5-0.5b), DTYPE (fp16), BENCH_ARGS (more options for main.ts, such as
 # "--repeats 5 --batches 1,8,32,64"), BENCH_COMMIT (the commit to record: the checkout there has no .git).
 set -euo pipefail
@@ -26,10 +27,12 @@ node=(node --conditions=source --import tsx)
 for run in "${runs[@]}"; do
   graph=${run%%:*}
   device=${run##*:}
+  forms=()
+  [[ $graph == *-* ]] && IFS=+ read -r -a forms <<< "${graph#*-}"
   model=$scratch/$shape-$graph-$dtype
   if [[ ! -f $model/.complete ]]; then
     rm -rf "$model"
-    "${node[@]}" bench/llm/synth.ts "$shape" "$graph" "$dtype" "$model" 2>&1 | tail -n 1
+    "${node[@]}" bench/llm/synth.ts "$shape" "${graph%%-*}" "$dtype" "$model" "${forms[@]}" 2>&1 | tail -n 1
     touch "$model/.complete"
   fi
   name=llm-$graph-$device

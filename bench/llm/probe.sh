@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Where a decode step's time goes, on the GPU machine (docs/benchmarks.md, "dispatch overhead"): synthesizes the
-# qwen2.5-0.5b shape (fp16) in four fused forms — the engine's (RotaryEmbedding nodes + attention_bias), rotary
-# inside GroupQueryAttention, that with packed QKV, and that with int4 MatMulNBits weights — and runs
+# qwen2.5-0.5b shape (fp16) in four fused forms — split (RotaryEmbedding nodes + attention_bias, the engine's form
+# until the engine padded rows on the right), rotary inside GroupQueryAttention, that with packed QKV (genai's form,
+# the default now), and that with int4 MatMulNBits weights — and runs
 # bench/llm/step-probe.ts over them with the WebGPU provider's defaults, with validation disabled, and asking for
-# graph capture. Results in $OUT/probe-*.json; an ONNX Runtime profile summary of the engine's form in the output.
+# graph capture. Results in $OUT/probe-*.json; an ONNX Runtime profile summary of the split form in the output.
 # Usage (carry .device, packed as for gpu.sh): bash bench/llm/probe.sh
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -14,10 +15,9 @@ fi
 out=${OUT:?OUT must name the folder for the results}
 scratch=${SCRATCH:-/tmp/groundwork-probe-models}
 node=(node --conditions=source --import tsx)
-declare -A forms=([engine]="" [rotary]="rotary-in-attention" [packed]="rotary-in-attention packed-qkv"
-  [int4]="rotary-in-attention packed-qkv int4")
+declare -A forms=([split]="split" [rotary]="unpacked" [packed]="" [int4]="int4")
 folders=()
-for name in engine rotary packed int4; do
+for name in split rotary packed int4; do
   model=$scratch/$name
   if [[ ! -f $model/.complete ]]; then
     rm -rf "$model"

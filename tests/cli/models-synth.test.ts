@@ -2,7 +2,7 @@
  * `groundwork models synth`, with the command mounted in-process from its source and a context standing in for the
  * process; the folder it writes is then listed by `models list` and generates in the engine.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,16 +77,24 @@ describe('groundwork models synth', () => {
 
     const plain = await run('synth', ['tiny', '--out', 'models/tiny-plain', '--graph', 'plain', '--seed', '3']);
     expect(plain.exitCode).toBe(0);
+    const split = await run('synth', ['tiny', '--out', 'models/tiny-split', '--form', 'split', '--seed', '3']);
+    expect(split.stdout).toMatch(/^wrote tiny \(fused, split, fp16, seed 3\)/);
+    const graphText = (name: string, file: string) =>
+      readFileSync(join(cwd, 'models', name, 'onnx', file)).toString('latin1');
+    expect(graphText('tiny-split', 'model_fp16.onnx')).toContain('RotaryEmbedding');
+    expect(graphText('tiny-fused', 'model_fp16.onnx')).not.toContain('RotaryEmbedding');
+    expect(graphText('tiny-fused', 'model_fp16.onnx')).toContain('qkv_proj');
     const engine = new OnnxEngine({ device: 'cpu', searchPaths: [join(cwd, 'models')] });
     try {
       const texts = await Promise.all(
-        ['tiny-fused', 'tiny-plain'].map(async (name) => {
+        ['tiny-fused', 'tiny-plain', 'tiny-split'].map(async (name) => {
           const model = await engine.get(name);
           return (await model.generate({ prompt: 't5 t17 t3', maxTokens: 8 })).text;
         }),
       );
       expect(texts[0]).toMatch(/^( t\d+){8}$/);
       expect(texts[1]).toBe(texts[0]);
+      expect(texts[2]).toBe(texts[0]);
     } finally {
       await engine.close();
     }
@@ -101,6 +109,8 @@ describe('groundwork models synth', () => {
     const graph = await run('synth', ['tiny', '--out', 'models/x', '--graph', 'dense']);
     expect(graph.exitCode).toBe(2);
     expect(graph.stderr).toMatch(/argument 'dense' is invalid. Allowed choices are plain, fused/);
+    const form = await run('synth', ['tiny', '--out', 'models/x', '--graph', 'plain', '--int4']);
+    expect(form).toMatchObject({ exitCode: 2, stderr: 'groundwork: fused graph options need the fused graph\n' });
     expect(readdirSync(join(cwd, 'models')).includes('x')).toBe(false);
 
     mkdirSync(join(cwd, 'occupied'));

@@ -17,6 +17,8 @@ interface SynthFlags {
   graph: 'plain' | 'fused';
   dtype: 'fp16' | 'fp32';
   seed: string;
+  form?: 'genai' | 'split';
+  int4?: boolean;
 }
 
 /** `groundwork models synth SHAPE --out DIR`: a model of a real shape with random weights, for benchmarks. */
@@ -33,6 +35,14 @@ export function modelsSynthCommand(context: CliContext): Command {
         .default('fused'),
     )
     .addOption(new Option('--dtype <dtype>', 'weights and activations').choices(['fp16', 'fp32']).default('fp16'))
+    .addOption(
+      new Option(
+        '--form <form>',
+        'of the fused graph: genai (q, k, v in one projection, rotary inside GroupQueryAttention, as ' +
+          'onnxruntime-genai builds it; the default) or split (separate projections, RotaryEmbedding nodes)',
+      ).choices(['genai', 'split']),
+    )
+    .option('--int4', 'the fused graph with 4-bit MatMulNBits projections (blocks of 32) instead of float ones')
     .option('--seed <n>', 'the same seed gives the same weights', '0')
     .addHelpText(
       'after',
@@ -50,6 +60,10 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
     context.stderr.write(`groundwork: the seed must be a whole number ≥ 0, not ${flags.seed}\n`);
     return EXIT_USAGE;
   }
+  const fused = {
+    ...(flags.form === 'split' ? { rotary: 'nodes' as const } : {}),
+    ...(flags.int4 ? { weights: 'int4' as const } : {}),
+  };
   const started = performance.now();
   let lastReport = started;
   try {
@@ -58,6 +72,7 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
       graph: flags.graph,
       dtype: flags.dtype,
       seed,
+      ...(flags.form || flags.int4 ? { fused } : {}),
       out: resolve(context.cwd, flags.out),
       onProgress: (written, total) => {
         const now = performance.now();
@@ -69,7 +84,7 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     context.stdout.write(
-      `wrote ${shape} (${flags.graph}, ${flags.dtype}, seed ${seed}): ${model.parameters.toLocaleString('en-US')} ` +
+      `wrote ${shape} (${[flags.graph, flags.form, flags.int4 ? 'int4' : undefined, flags.dtype].filter(Boolean).join(', ')}, seed ${seed}): ${model.parameters.toLocaleString('en-US')} ` +
         `parameters, ${formatBytes(model.sizeBytes)} in ${seconds} s, to ${displayPath(model.path, context.cwd)}\n`,
     );
     return EXIT_OK;

@@ -15,6 +15,7 @@ const spec = {
   cacheType: 'float32',
   kvHeads: HEADS,
   headDim: DIM,
+  padding: 'left',
 } as SessionSpec;
 
 /** A cache whose every value says where it is: 1000·layer + 100·(key 0 / value 1)... + row, head, position, dim. */
@@ -71,6 +72,22 @@ describe('CacheOps (CPU)', () => {
       expect(key[2]![0]![2]).toEqual([0, 1, 2].map((d) => value(2, index, 0, 1, 0, 0, d)));
       const val = nested(merged[layer.pastValue]!);
       expect(val[1]![1]![3]).toEqual([0, 1, 2].map((d) => value(2, index, 1, 0, 1, 1, d)));
+    }
+  });
+
+  it('pads at the back for a graph whose rows are right-padded', async () => {
+    const right = await CacheOps.open({ ...spec, padding: 'right' }, 'cpu');
+    try {
+      const merged = await right.merge(cache(1, 4, 1), 0, cache(2, 2, 2), 2);
+      const key = nested(merged[spec.layers[0]!.pastKey]!);
+      expect(merged[spec.layers[0]!.pastKey]!.dims).toEqual([3, HEADS, 4, DIM]);
+      expect(key[0]![1]![3]).toEqual([0, 1, 2].map((d) => value(1, 0, 0, 0, 1, 3, d)));
+      expect(key[2]![0]![0]).toEqual([0, 1, 2].map((d) => value(2, 0, 0, 1, 0, 0, d)));
+      expect(key[2]![0]![1]).toEqual([0, 1, 2].map((d) => value(2, 0, 0, 1, 0, 1, d)));
+      expect(key[2]![0]![2]).toEqual([0, 0, 0]);
+      expect(key[1]![1]![3]).toEqual([0, 0, 0]);
+    } finally {
+      await right.release();
     }
   });
 

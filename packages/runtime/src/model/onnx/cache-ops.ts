@@ -15,8 +15,8 @@ export type CacheTensors = Record<string, Tensor>;
  * Reshapes KV caches with two tiny ONNX graphs run on the decoder's own execution provider, so a cache that lives
  * on the GPU is joined and cut there and never travels to the CPU:
  *
- * - merge: two batches' caches left-padded with zeros to one length (Pad along the sequence axis) and stacked
- *   (Concat along the batch axis);
+ * - merge: two batches' caches padded with zeros to one length (Pad along the sequence axis, at the front or the
+ *   back as the decoder pads its rows: SessionSpec.padding) and stacked (Concat along the batch axis);
  * - select: some rows of a cache (Gather along the batch axis) from some position on (Slice along the sequence
  *   axis), to drop the rows that ended and the padding no remaining row needs.
  *
@@ -47,12 +47,16 @@ export class CacheOps {
     }
   }
 
-  /** `first`'s rows then `second`'s, each left-padded with `padFirst` / `padSecond` zero positions. */
+  /** `first`'s rows then `second`'s, each padded with `padFirst` / `padSecond` zero positions on the spec's side. */
   async merge(first: CacheTensors, padFirst: number, second: CacheTensors, padSecond: number): Promise<CacheTensors> {
-    const feeds: Record<string, Tensor> = {
-      pads_first: integerTensor('int64', [0, 0, padFirst, 0, 0, 0, 0, 0], [8]),
-      pads_second: integerTensor('int64', [0, 0, padSecond, 0, 0, 0, 0, 0], [8]),
-    };
+    // Pad's amounts: the starts of the four axes, then their ends; the sequence axis is the third.
+    const pads = (count: number) =>
+      integerTensor(
+        'int64',
+        this.spec.padding === 'left' ? [0, 0, count, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, count, 0],
+        [8],
+      );
+    const feeds: Record<string, Tensor> = { pads_first: pads(padFirst), pads_second: pads(padSecond) };
     this.spec.layers.forEach((layer, index) => {
       feeds[`first.${index}.key`] = first[layer.pastKey]!;
       feeds[`first.${index}.value`] = first[layer.pastValue]!;

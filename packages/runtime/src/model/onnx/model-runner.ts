@@ -11,6 +11,7 @@ import {
 } from '../text/index.js';
 import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
+import { paddingSide, readGraphNodes } from './graph-nodes.js';
 import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
@@ -64,7 +65,8 @@ export class ModelRunner {
     });
     let spec: ReturnType<typeof readSessionSpec>;
     try {
-      spec = readSessionSpec(session, folder.architecture);
+      // Where shorter rows are padded depends on how the graph's attention places tokens (graph-nodes.ts).
+      spec = readSessionSpec(session, folder.architecture, paddingSide(readGraphNodes(folder.onnxPath)));
     } catch (error) {
       await session.release();
       throw error instanceof ModelLoadError

@@ -9,8 +9,11 @@ import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, ty
 
 /**
  * Rows decoding together through a decoder graph: their KV cache (all rows one length, on the GPU when the session
- * keeps it there) and how many left-padding positions each row has at the front of it. A row's real tokens fill
- * the positions after its padding, so its next token goes at position `width - pads[row]`.
+ * keeps it there) and how many padding positions each row has in it. A row has `width - pads[row]` real tokens,
+ * so that is its next token's position. With left padding (SessionSpec.padding) the padding is at the front of
+ * the row and its tokens end at the last position; with right padding the tokens start at the first position and
+ * the padding follows them (a GroupQueryAttention graph built by onnxruntime-genai writes each row's next token
+ * right after its own tokens, where seqlens_k says they end).
  */
 export interface OnnxBatch {
   past: CacheTensors;
@@ -19,9 +22,9 @@ export interface OnnxBatch {
 }
 
 /**
- * A decoder graph as the scheduler drives it. Padding is masked out (attention_mask) and each row's positions count
- * from its own first token, so under greedy decoding a row gives the same tokens as it would alone, whichever rows
- * it shares a batch with and whenever it joined.
+ * A decoder graph as the scheduler drives it. Padding is masked out (attention_mask: zeros where a row has
+ * padding, on the graph's side) and each row's positions count from its own first token, so under greedy decoding
+ * a row gives the same tokens as it would alone, whichever rows it shares a batch with and whenever it joined.
  */
 export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   private readonly logitsRow: Float32Array;
@@ -63,30 +66,67 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   }
 
   async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
+    const even = prompts.every((prompt) => prompt.length === prompts[0]!.length);
+    if (this.spec.padding === 'right' && !even) return this.prefillRightPadded(prompts, options);
+    const { input, positions, pads, width } = this.padded(prompts);
+    return this.run(this.empty(pads), input, width, positions, options);
+  }
+
+  /**
+   * Prompts of several lengths for a right-padded graph: a right-padded row's last position is padding, not its
+   * last token, so each prompt but its last token is prefilled (its logits unused), then the last tokens go in as
+   * one step. A one-token prompt's prefill row holds that token only as a stand-in (a row needs a token), and is
+   * counted as empty, so the step writes its token over it.
+   */
+  private async prefillRightPadded(
+    prompts: readonly (readonly number[])[],
+    options?: StepOptions,
+  ): Promise<BatchStep<OnnxBatch>> {
+    const heads = prompts.map((prompt) => (prompt.length > 1 ? prompt.slice(0, -1) : prompt));
+    const { input, positions, pads, width } = this.padded(heads);
+    const { batch, logits, pick } = await this.forward(this.empty(pads), input, width, positions);
+    dispose(logits);
+    if (pick) dispose(pick);
+    const lasts = prompts.map((prompt) => prompt[prompt.length - 1]!);
+    return this.step({ ...batch, pads: prompts.map((prompt) => width - (prompt.length - 1)) }, lasts, options);
+  }
+
+  /** Prompts as one padded input on the graph's side: ids, positions and each row's padding. */
+  private padded(prompts: readonly (readonly number[])[]) {
     const rows = prompts.length;
     const width = Math.max(...prompts.map((prompt) => prompt.length));
     const pads = prompts.map((prompt) => width - prompt.length);
+    const left = this.spec.padding === 'left';
     const ids: number[] = [];
     const positions: number[] = [];
     prompts.forEach((prompt, row) => {
       const pad = pads[row]!;
       for (let i = 0; i < width; i++) {
-        ids.push(i < pad ? this.padId : prompt[i - pad]!);
+        const token = left ? i - pad : i;
+        const real = token >= 0 && token < prompt.length;
+        ids.push(real ? prompt[token]! : this.padId);
         // Pads get position 1 as in transformers; they are masked out, so the value only has to be valid.
-        positions.push(i < pad ? 1 : i - pad);
+        positions.push(real ? token : 1);
       }
     });
+    return { input: integerTensor(this.spec.inputIds.type, ids, [rows, width]), positions, pads, width };
+  }
+
+  /** A batch of `pads.length` rows with nothing in their cache yet. */
+  private empty(pads: number[]): OnnxBatch {
     const past: CacheTensors = {};
+    const { cacheType, kvHeads, headDim } = this.spec;
     for (const layer of this.spec.layers) {
-      past[layer.pastKey] = emptyCache(this.spec.cacheType, rows, this.spec.kvHeads, this.spec.headDim);
-      past[layer.pastValue] = emptyCache(this.spec.cacheType, rows, this.spec.kvHeads, this.spec.headDim);
+      past[layer.pastKey] = emptyCache(cacheType, pads.length, kvHeads, headDim);
+      past[layer.pastValue] = emptyCache(cacheType, pads.length, kvHeads, headDim);
     }
-    return this.run({ past, pads, width: 0 }, ids, width, positions, options);
+    return { past, pads, width: 0 };
   }
 
   async step(batch: OnnxBatch, tokens: readonly number[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
     const positions = batch.pads.map((pad) => batch.width - pad);
-    return this.run(batch, tokens, 1, positions, options);
+    const input = integerTensor(this.spec.inputIds.type, tokens, [tokens.length, 1]);
+    return this.run(batch, input, 1, positions, options);
   }
 
   async merge(first: OnnxBatch, second: OnnxBatch): Promise<OnnxBatch> {
@@ -106,7 +146,8 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     // Positions every kept row has as padding are cut away: the cache stays as long as its longest row.
     const trim = Math.min(...rows.map((row) => batch.pads[row]!));
     if (trim === 0 && rows.length === batch.pads.length && rows.every((row, index) => row === index)) return batch;
-    const past = await this.ops.select(batch.past, rows, trim, batch.width);
+    const [start, end] = this.spec.padding === 'left' ? [trim, batch.width] : [0, batch.width - trim];
+    const past = await this.ops.select(batch.past, rows, start, end);
     this.release(batch);
     return { past, pads: rows.map((row) => batch.pads[row]! - trim), width: batch.width - trim };
   }
@@ -169,12 +210,11 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   /** Runs `length` new tokens per row after the batch's cache; the rows' masks cover their padding. */
   private async run(
     batch: OnnxBatch,
-    ids: readonly number[],
+    input: Tensor,
     length: number,
     positions: readonly number[],
     options: StepOptions = { need: 'logits' },
   ): Promise<BatchStep<OnnxBatch>> {
-    const input = integerTensor(this.spec.inputIds.type, ids, [batch.pads.length, length]);
     const { batch: next, logits, pick } = await this.forward(batch, input, length, positions);
     try {
       if (!this.logitsOps) return { batch: next, logits: (row) => this.lastLogits(logits, row) };
@@ -202,7 +242,9 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const feeds: Record<string, Tensor> = { ...batch.past, [spec.inputIds.name]: inputIds };
     if (spec.attentionMask) {
       const mask: number[] = [];
-      for (const pad of batch.pads) for (let i = 0; i < total; i++) mask.push(i < pad ? 0 : 1);
+      const left = spec.padding === 'left';
+      for (const pad of batch.pads)
+        for (let i = 0; i < total; i++) mask.push((left ? i >= pad : i < total - pad) ? 1 : 0);
       feeds[spec.attentionMask.name] = integerTensor(spec.attentionMask.type, mask, [rows, total]);
     }
     if (spec.positionIds)

@@ -30,7 +30,15 @@ export interface SessionSpec {
   cacheType: CacheType;
   kvHeads: number;
   headDim: number;
+  /**
+   * Where a batch's shorter rows are padded (graph-nodes.ts paddingSide): 'left', their tokens end where the
+   * longest row's do; 'right', their tokens start at the first position of the cache, as GroupQueryAttention
+   * graphs built by onnxruntime-genai expect.
+   */
+  padding: PaddingSide;
 }
+
+export type PaddingSide = 'left' | 'right';
 
 type Metadata = InferenceSession.ValueMetadata;
 
@@ -87,6 +95,7 @@ function integerInput(inputs: readonly Metadata[], names: readonly string[]) {
 export function readSessionSpec(
   session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>,
   architecture: ModelArchitecture,
+  padding: PaddingSide = 'left',
 ): SessionSpec {
   const inputs = session.inputMetadata;
   const outputs = session.outputMetadata;
@@ -141,6 +150,7 @@ export function readSessionSpec(
     cacheType: first.type,
     kvHeads,
     headDim: dim,
+    padding,
   };
 }
 

@@ -12,18 +12,29 @@ import {
 import { type GraphBuilder, MICROSOFT } from './graph-builder.js';
 import type { SynthShape } from './synth-shapes.js';
 
-/** Forms of the fused graph, for measuring what fewer or cheaper kernels buy (bench/llm/step-probe.ts). */
+/**
+ * Forms of the fused graph. The default is onnxruntime-genai's (rotary inside GroupQueryAttention, q, k and v from
+ * one projection); the others measure what fewer or cheaper kernels buy (bench/llm/step-probe.ts).
+ */
 export interface FusedGraphOptions {
   /**
-   * 'nodes' (default): RotaryEmbedding nodes from position_ids, padding masked through attention_bias, so that
-   * left-padded rows compute what they compute alone (see below). 'attention': rotary inside GroupQueryAttention
-   * (do_rotary=1) and seqlens_k from attention_mask, as onnxruntime-genai builds it: rows must not be left-padded.
+   * 'attention' (default): rotary inside GroupQueryAttention (do_rotary=1) and seqlens_k counted from
+   * attention_mask, as onnxruntime-genai builds it: each row's tokens start at the first position of its cache, so
+   * the engine pads a batch's shorter rows on the right. 'nodes': RotaryEmbedding nodes from position_ids, every row
+   * given the full length and its padding masked through attention_bias, so that rows can be left-padded (see
+   * below).
    */
   rotary?: 'nodes' | 'attention';
-  /** q, k and v from one MatMul, fed to GroupQueryAttention packed (needs rotary 'attention'). */
+  /** q, k and v from one MatMul, fed to GroupQueryAttention packed (needs rotary 'attention'; its default there). */
   packedQkv?: boolean;
   /** 'int4': every projection a com.microsoft MatMulNBits over random 4-bit weights (blocks of 32). */
   weights?: 'float' | 'int4';
+}
+
+/** The options with their defaults filled in. */
+export function fusedForm(options: FusedGraphOptions = {}): Required<FusedGraphOptions> {
+  const rotary = options.rotary ?? 'attention';
+  return { rotary, packedQkv: options.packedQkv ?? rotary === 'attention', weights: options.weights ?? 'float' };
 }
 
 const INT4_BLOCK = 32;
@@ -57,11 +68,11 @@ function int4Linear(
 
 /**
  * The decoder in the fused operators onnxruntime-genai's builder emits: com.microsoft GroupQueryAttention,
- * RotaryEmbedding and SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization (the residual add folded into
- * the norm). The interface and the weights are the plain graph's.
+ * SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization (the residual add folded into the norm), and
+ * either rotary inside the attention with packed q, k and v (genai's form, the default) or RotaryEmbedding nodes.
+ * The interface and the weights are the plain graph's.
  *
- * Two departures from onnxruntime-genai, both so that a left-padded row (the engine pads on the left) computes what
- * it computes alone:
+ * The 'nodes' form departs from onnxruntime-genai twice, so that a left-padded row computes what it computes alone:
  * - seqlens_k is not the count of ones in attention_mask: GroupQueryAttention reads that count as "the row's tokens
  *   sit at the start of the cache" (right padding). Every row is given the full length instead, so the cache layout
  *   is the plain graph's, and the padding positions are masked through attention_bias.
@@ -69,7 +80,8 @@ function int4Linear(
  *   (do_rotary=1): onnxruntime 1.30's CPU kernel takes a prompt's positions as the first row's first position plus
  *   the offset, the same for every row, which misplaces every row padded differently from the first.
  */
-export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, options: FusedGraphOptions = {}): void {
+export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, requested: FusedGraphOptions = {}): void {
+  const options = fusedForm(requested);
   const rotaryInAttention = options.rotary === 'attention';
   const inputs = declareInterface(g, shape);
   const embed = embedding(g, shape);

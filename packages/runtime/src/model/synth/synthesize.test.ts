@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../../testing/model-fixtures.js';
 import { inspectModelFolder, listModels } from '../folder/index.js';
+import { paddingSide, readGraphNodes } from '../onnx/graph-nodes.js';
 import { OnnxEngine } from '../onnx/onnx-engine.js';
 import type { FusedGraphOptions } from './fused-graph.js';
 import { SYNTH_SHAPES, type SynthShape } from './synth-shapes.js';
@@ -107,7 +108,7 @@ describe('synthesizeModel, tiny shape, in the engine on the CPU', () => {
   });
 });
 
-describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-probe.ts)', () => {
+describe('synthesizeModel, the forms of the fused graph', () => {
   const root = temporaryFolder('groundwork-synth-forms-');
   let engine: OnnxEngine;
   beforeAll(() => {
@@ -127,8 +128,8 @@ describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-pr
     }).path;
 
   it('computes the same model with rotary inside the attention and with packed q, k and v, for a prompt alone', async () => {
-    const base = write('base');
-    const rotary = write('rotary', { rotary: 'attention' });
+    const base = write('base', { rotary: 'nodes' });
+    const rotary = write('rotary', { rotary: 'attention', packedQkv: false });
     const packed = write('packed', { rotary: 'attention', packedQkv: true });
     for (const prompt of PROMPTS) {
       const expected = await greedy(engine, base, prompt, 16);
@@ -140,6 +141,50 @@ describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-pr
     expect(graph).toContain('qkv_proj');
   });
 
+  it('batches rows of several prompt lengths right-padded, joining and leaving, as each goes alone', async () => {
+    const rotary = write('rotary-batched', { rotary: 'attention', packedQkv: false });
+    const packed = write('packed-batched', { rotary: 'attention', packedQkv: true });
+    // Lengths 3, 7 and 1: the one-token prompt has nothing to prefill before its last token.
+    for (const folder of [rotary, packed]) {
+      const alone: string[] = [];
+      for (const prompt of PROMPTS) alone.push(await greedy(engine, folder, prompt, 16));
+      const model = await engine.get(folder);
+      const together = await Promise.all(PROMPTS.map((prompt) => model.generate({ prompt, maxTokens: 16 })));
+      expect(together.map((result) => result.text)).toEqual(alone);
+      // Rows of uneven budgets leave at different steps; a request arriving mid-way joins the running rows.
+      let joined: Promise<{ text: string }> | undefined;
+      let seen = 0;
+      const running = [
+        model.generate(
+          { prompt: PROMPTS[1]!, maxTokens: 16 },
+          {
+            onText: () => {
+              if (++seen === 4) joined = model.generate({ prompt: PROMPTS[0]!, maxTokens: 16 });
+            },
+          },
+        ),
+        model.generate({ prompt: PROMPTS[2]!, maxTokens: 6 }),
+      ];
+      const [long, short] = await Promise.all(running);
+      expect([long!.text, short!.text, (await joined!).text]).toEqual([
+        alone[1],
+        ` ${alone[2]!.trim().split(' ').slice(0, 6).join(' ')}`,
+        alone[0],
+      ]);
+    }
+  });
+
+  it('reads from the graph which side its rows are padded on', () => {
+    const side = (folder: string) => paddingSide(readGraphNodes(inspectModelFolder(folder).onnxPath));
+    expect(side(write('side-split', { rotary: 'nodes' }))).toBe('left');
+    expect(side(write('side-rotary', { rotary: 'attention', packedQkv: false }))).toBe('right');
+    expect(side(write('side-default'))).toBe('right');
+    const plain = synthesizeModel({ shape: 'tiny', graph: 'plain', dtype: 'fp32', out: join(root, 'side-plain') });
+    expect(side(plain.path)).toBe('left');
+    const nodes = readGraphNodes(inspectModelFolder(plain.path).onnxPath);
+    expect(nodes.filter((node) => node.opType === 'MatMul').length).toBeGreaterThan(8);
+  });
+
   it('writes 4-bit projections as MatMulNBits over packed bytes, a fraction of the float size, that run', async () => {
     const int4 = synthesizeModel({
       shape: 'tiny',
@@ -148,7 +193,13 @@ describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-pr
       out: join(root, 'int4'),
       fused: { rotary: 'attention', packedQkv: true, weights: 'int4' },
     });
-    const float = synthesizeModel({ shape: 'tiny', graph: 'fused', dtype: 'fp32', out: join(root, 'float') });
+    const float = synthesizeModel({
+      shape: 'tiny',
+      graph: 'fused',
+      dtype: 'fp32',
+      out: join(root, 'float'),
+      fused: { rotary: 'nodes' },
+    });
     expect(readFileSync(int4.graphPath).toString('latin1')).toContain('MatMulNBits');
     // The embedding stays float; the projections shrink 8-fold from fp32.
     expect(int4.sizeBytes).toBeLessThan(float.sizeBytes * 0.6);
@@ -158,7 +209,7 @@ describe('synthesizeModel, fused forms for measuring dispatch (bench/llm/step-pr
   });
 
   it('refuses packed q, k and v without rotary inside the attention, and fused forms for the plain graph', () => {
-    expect(() => write('bad-packed', { packedQkv: true })).toThrow(
+    expect(() => write('bad-packed', { rotary: 'nodes', packedQkv: true })).toThrow(
       /packed q, k and v need rotary inside the attention/,
     );
     expect(() =>

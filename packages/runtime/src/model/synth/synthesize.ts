@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { buildFusedGraph, type FusedGraphOptions } from './fused-graph.js';
+import { buildFusedGraph, type FusedGraphOptions, fusedForm } from './fused-graph.js';
 import { GraphBuilder } from './graph-builder.js';
 import { buildPlainGraph } from './plain-graph.js';
 import { writeFolderFiles } from './synth-folder-files.js';
@@ -13,7 +13,7 @@ export interface SynthesizeOptions {
   /** A name of SYNTH_SHAPES, or a shape of one's own (tests vary the tiny one). */
   shape: string | SynthShape;
   graph?: SynthGraph;
-  /** Forms of the fused graph (rotary placement, packed QKV, 4-bit weights); the default is the engine's. */
+  /** Forms of the fused graph (rotary placement, packed QKV, 4-bit weights); the default is onnxruntime-genai's. */
   fused?: FusedGraphOptions;
   dtype?: WeightDtype;
   /** Where the folder goes: must not exist, or be empty. */
@@ -50,7 +50,7 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     throw new SynthOptionError(`unknown graph "${graph}" (expected plain or fused)`);
   if (dtype !== 'fp16' && dtype !== 'fp32')
     throw new SynthOptionError(`unknown dtype "${dtype}" (expected fp16 or fp32)`);
-  if (options.fused?.packedQkv && options.fused.rotary !== 'attention')
+  if (options.fused?.packedQkv && fusedForm(options.fused).rotary !== 'attention')
     throw new SynthOptionError('packed q, k and v need rotary inside the attention (rotary "attention")');
   if (graph === 'plain' && options.fused) throw new SynthOptionError('fused graph options need the fused graph');
   if (!Number.isSafeInteger(seed) || seed < 0)
