@@ -252,7 +252,7 @@ export class OnnxModel implements LanguageModel {
     return this.engine.generate(this.key, [request], [options])[0]!;
   }
 
-  /** Several prompts as one batch (left-padded), each with its own parameters; results in the same order. */
+  /** Several prompts as one batch (padded on the side the graph needs), each with its own parameters; results in the same order. */
   generateBatch(
     requests: GenerateRequest[],
     options: { signal?: AbortSignal; onText?: (index: number, text: string) => void } = {},
