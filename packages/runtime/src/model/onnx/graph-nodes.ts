@@ -1,5 +1,6 @@
 import { ModelLoadError } from './model-load-error.js';
 import { FileReader } from './onnx-file.js';
+import type { GraphTraits } from './session-spec.js';
 
 /** What the engine needs to know of a graph node: its operator, inputs, outputs and integer attributes. */
 export interface GraphNode {
@@ -37,6 +38,14 @@ export function readGraphNodes(onnxPath: string): GraphNode[] {
   } finally {
     file.close();
   }
+}
+
+/** What the engine needs to know of a graph beyond its interface: see SessionSpec.padding, groupQueryAttention. */
+export function graphTraits(nodes: readonly GraphNode[]): GraphTraits {
+  return {
+    padding: paddingSide(nodes),
+    groupQueryAttention: nodes.some((node) => node.opType === 'GroupQueryAttention'),
+  };
 }
 
 /**

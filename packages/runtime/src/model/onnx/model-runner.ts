@@ -11,10 +11,10 @@ import {
 } from '../text/index.js';
 import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
-import { paddingSide, readGraphNodes } from './graph-nodes.js';
+import { graphTraits, readGraphNodes } from './graph-nodes.js';
 import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
-import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
+import { DEFAULT_MIN_SHARED_PREFIX, type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
@@ -65,8 +65,8 @@ export class ModelRunner {
     });
     let spec: ReturnType<typeof readSessionSpec>;
     try {
-      // Where shorter rows are padded depends on how the graph's attention places tokens (graph-nodes.ts).
-      spec = readSessionSpec(session, folder.architecture, paddingSide(readGraphNodes(folder.onnxPath)));
+      // Where shorter rows are padded, and whether prompts can share a prefix, depend on the graph's attention.
+      spec = readSessionSpec(session, folder.architecture, graphTraits(readGraphNodes(folder.onnxPath)));
     } catch (error) {
       await session.release();
       throw error instanceof ModelLoadError
@@ -83,6 +83,7 @@ export class ModelRunner {
         padId,
         vocabSize: architecture.vocabSize,
         deviceLogits: choice.provider === 'webgpu',
+        minSharedPrefix: minSharedPrefix(),
       });
     } catch (error) {
       await session.release();
@@ -222,4 +223,15 @@ export function serializeError(error: unknown): { code: string; message: string 
 function chainSteps(): number {
   const asked = Number(process.env.GROUNDWORK_CHAIN_STEPS);
   return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, CHAIN_READ_STEPS) : CHAIN_READ_STEPS;
+}
+
+/**
+ * The fewest equal leading tokens that prompts prefilled together compute once (OnnxBatchModel.prefillShared):
+ * DEFAULT_MIN_SHARED_PREFIX, or GROUNDWORK_SHARED_PREFIX (0 turns sharing off, for comparison).
+ */
+function minSharedPrefix(): number {
+  const asked = Number(process.env.GROUNDWORK_SHARED_PREFIX);
+  return (process.env.GROUNDWORK_SHARED_PREFIX ?? '').trim() !== '' && Number.isInteger(asked) && asked >= 0
+    ? asked
+    : DEFAULT_MIN_SHARED_PREFIX;
 }

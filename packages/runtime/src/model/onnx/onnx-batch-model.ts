@@ -19,6 +19,20 @@ export interface OnnxBatch {
   past: CacheTensors;
   pads: number[];
   width: number;
+  /**
+   * Positions in the middle of a row that are padding too, [start, end) (left-padded graphs only): a row whose
+   * prompt shares its start with others holds the shared tokens, then padding up to the longest remainder, then its
+   * own tokens (prefillShared). Absent when no row has one.
+   */
+  gaps?: (readonly [number, number] | undefined)[];
+}
+
+/** Each row's next position: its real tokens so far. */
+function nextPositions(batch: OnnxBatch): number[] {
+  return batch.pads.map((pad, row) => {
+    const gap = batch.gaps?.[row];
+    return batch.width - pad - (gap ? gap[1] - gap[0] : 0);
+  });
 }
 
 /**
@@ -28,6 +42,8 @@ export interface OnnxBatch {
  */
 export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   private readonly logitsRow: Float32Array;
+  /** Prompt positions computed so far (rows × tokens of every Run that fed prompt tokens): what sharing saves. */
+  promptPositions = 0;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -37,6 +53,8 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     vocabSize: number,
     /** Set when the logits stay where the session computed them (on the GPU on WebGPU): see `readLogits`. */
     private readonly logitsOps: LogitsOps | undefined,
+    /** The fewest tokens prompts prefilled together must share for them to be computed once (0: never). */
+    private readonly minSharedPrefix: number,
   ) {
     this.logitsRow = new Float32Array(vocabSize);
   }
@@ -45,12 +63,13 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
    * The model over an open decoder session; its cache and logits helpers open on `provider`, the session's own.
    * `deviceLogits`: the logits go through the logits helpers (greedy steps pick their tokens there); it must be set
    * when the session keeps its logits on the GPU (openSession's `logitsOnDevice` on WebGPU) and may be set on any
-   * provider (tests use it on the CPU).
+   * provider (tests use it on the CPU). `minSharedPrefix`: prompts prefilled together that begin with at least that
+   * many equal tokens compute them once (default DEFAULT_MIN_SHARED_PREFIX; 0 turns it off).
    */
   static async open(
     session: ort.InferenceSession,
     spec: SessionSpec,
-    options: { provider: Provider; padId: number; vocabSize: number; deviceLogits?: boolean },
+    options: { provider: Provider; padId: number; vocabSize: number; deviceLogits?: boolean; minSharedPrefix?: number },
   ): Promise<OnnxBatchModel> {
     const ops = await CacheOps.open(spec, options.provider);
     // The graph's own logits width where it declares one (config.json's vocab_size can differ from the lm_head's).
@@ -62,13 +81,17 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       await ops.release();
       throw error;
     }
-    return new OnnxBatchModel(session, spec, ops, options.padId, vocab, logitsOps);
+    const minShared = options.minSharedPrefix ?? DEFAULT_MIN_SHARED_PREFIX;
+    return new OnnxBatchModel(session, spec, ops, options.padId, vocab, logitsOps, minShared);
   }
 
   async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
+    const shared = sharedPrefix(prompts, this.spec, this.minSharedPrefix);
+    if (shared > 0) return this.prefillShared(prompts, shared, options);
     const even = prompts.every((prompt) => prompt.length === prompts[0]!.length);
     if (this.spec.padding === 'right' && !even) return this.prefillRightPadded(prompts, options);
     const { input, positions, pads, width } = this.padded(prompts);
+    this.promptPositions += prompts.length * width;
     return this.run(this.empty(pads), input, width, positions, options);
   }
 
@@ -84,11 +107,53 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   ): Promise<BatchStep<OnnxBatch>> {
     const heads = prompts.map((prompt) => (prompt.length > 1 ? prompt.slice(0, -1) : prompt));
     const { input, positions, pads, width } = this.padded(heads);
+    this.promptPositions += prompts.length * (width + 1);
     const { batch, logits, pick } = await this.forward(this.empty(pads), input, width, positions);
     dispose(logits);
     if (pick) dispose(pick);
     const lasts = prompts.map((prompt) => prompt[prompt.length - 1]!);
     return this.step({ ...batch, pads: prompts.map((prompt) => width - (prompt.length - 1)) }, lasts, options);
+  }
+
+  /**
+   * Prompts that begin with the same `shared` tokens: those are computed once, for one row, and copied to every row
+   * (the cache-ops Gather), then each row's remaining tokens go in together on top of them, padded at their front
+   * to the longest remainder, so that every row's last token is at the last position (whose logits are the row's).
+   * That padding sits between the shared tokens and the row's own: a gap the mask covers.
+   */
+  private async prefillShared(
+    prompts: readonly (readonly number[])[],
+    shared: number,
+    options?: StepOptions,
+  ): Promise<BatchStep<OnnxBatch>> {
+    const head = integerTensor(this.spec.inputIds.type, prompts[0]!.slice(0, shared), [1, shared]);
+    const headPositions = Array.from({ length: shared }, (_, i) => i);
+    const { batch: one, logits, pick } = await this.forward(this.empty([0]), head, shared, headPositions);
+    dispose(logits);
+    if (pick) dispose(pick);
+    let past: CacheTensors;
+    try {
+      past = await this.ops.select(
+        one.past,
+        prompts.map(() => 0),
+        0,
+        shared,
+      );
+    } finally {
+      this.release(one);
+    }
+    const rests = prompts.map((prompt) => prompt.slice(shared));
+    const { input, positions, pads, width } = this.padded(rests);
+    const gaps = pads.map((pad) => (pad > 0 ? ([shared, shared + pad] as const) : undefined));
+    const rows = prompts.map(() => 0);
+    this.promptPositions += shared + prompts.length * width;
+    return this.run(
+      { past, pads: rows, width: shared, ...(gaps.some(Boolean) ? { gaps } : {}) },
+      input,
+      width,
+      positions.map((position) => position + shared),
+      options,
+    );
   }
 
   /** Prompts as one padded input on the graph's side: ids, positions and each row's padding. */
@@ -124,7 +189,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
   }
 
   async step(batch: OnnxBatch, tokens: readonly number[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
-    const positions = batch.pads.map((pad) => batch.width - pad);
+    const positions = nextPositions(batch);
     const input = integerTensor(this.spec.inputIds.type, tokens, [tokens.length, 1]);
     return this.run(batch, input, 1, positions, options);
   }
@@ -135,11 +200,11 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const past = await this.ops.merge(first.past, padFirst, second.past, padSecond);
     this.release(first);
     this.release(second);
-    return {
-      past,
-      pads: [...first.pads.map((pad) => pad + padFirst), ...second.pads.map((pad) => pad + padSecond)],
-      width,
-    };
+    const pads = [...first.pads.map((pad) => pad + padFirst), ...second.pads.map((pad) => pad + padSecond)];
+    // Gaps exist on left-padded graphs only, where the padding added at the front moves them back.
+    const moved = (batch: OnnxBatch, by: number) => batch.pads.map((_, row) => shiftGap(batch.gaps?.[row], by));
+    const gaps = [...moved(first, padFirst), ...moved(second, padSecond)];
+    return { past, pads, width, ...(gaps.some(Boolean) ? { gaps } : {}) };
   }
 
   async keep(batch: OnnxBatch, rows: readonly number[]): Promise<OnnxBatch> {
@@ -149,7 +214,13 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const [start, end] = this.spec.padding === 'left' ? [trim, batch.width] : [0, batch.width - trim];
     const past = await this.ops.select(batch.past, rows, start, end);
     this.release(batch);
-    return { past, pads: rows.map((row) => batch.pads[row]! - trim), width: batch.width - trim };
+    const gaps = rows.map((row) => shiftGap(batch.gaps?.[row], -trim));
+    return {
+      past,
+      pads: rows.map((row) => batch.pads[row]! - trim),
+      width: batch.width - trim,
+      ...(gaps.some(Boolean) ? { gaps } : {}),
+    };
   }
 
   /** Frees GPU buffers of a cache no longer needed (a no-op for CPU tensors). */
@@ -182,7 +253,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     try {
       for (let step = 0; step < Math.min(steps, CHAIN_READ_STEPS); step++) {
         if (step > 0 && stop()) break;
-        const positions = current.pads.map((pad) => current.width - pad);
+        const positions = nextPositions(current);
         const { batch: next, logits, pick } = await this.forward(current, input, 1, positions);
         current = next;
         dispose(logits);
@@ -243,8 +314,11 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     if (spec.attentionMask) {
       const mask: number[] = [];
       const left = spec.padding === 'left';
-      for (const pad of batch.pads)
-        for (let i = 0; i < total; i++) mask.push((left ? i >= pad : i < total - pad) ? 1 : 0);
+      batch.pads.forEach((pad, row) => {
+        const [gapStart, gapEnd] = batch.gaps?.[row] ?? [0, 0];
+        for (let i = 0; i < total; i++)
+          mask.push((left ? i >= pad : i < total - pad) && (i < gapStart || i >= gapEnd) ? 1 : 0);
+      });
       feeds[spec.attentionMask.name] = integerTensor(spec.attentionMask.type, mask, [rows, total]);
     }
     if (spec.positionIds)
@@ -259,7 +333,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       past[layer.pastValue] = outputs[layer.presentValue] as Tensor;
     }
     return {
-      batch: { past, pads: batch.pads, width: total },
+      batch: { past, pads: batch.pads, width: total, ...(batch.gaps ? { gaps: batch.gaps } : {}) },
       logits: outputs[spec.logits.name] as Tensor,
       pick: outputs[GREEDY_PICK_OUTPUT] as Tensor | undefined,
     };
@@ -300,6 +374,39 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       ? float16ToFloat32(data, offset, vocab, this.logitsRow)
       : (data as Float32Array).subarray(offset, offset + vocab);
   }
+}
+
+/**
+ * The fewest equal leading tokens for which prompts prefilled together compute them once. Below it the extra Runs
+ * (the prefix alone, the copy to every row) cost more than the tokens they save on a GPU.
+ */
+export const DEFAULT_MIN_SHARED_PREFIX = 64;
+
+/**
+ * How many leading tokens all `prompts` share and can compute once: 0 when fewer than `minimum`, for one prompt, or
+ * for a graph that cannot take them (`spec`: a GroupQueryAttention graph, whose ONNX Runtime 1.30 kernel takes
+ * several new tokens on top of a cache for one row only; padding goes in the middle of a row, which only a
+ * left-padded graph's mask can say). Every prompt keeps at least one token of its own (its logits are the row's).
+ */
+export function sharedPrefix(
+  prompts: readonly (readonly number[])[],
+  spec: Pick<SessionSpec, 'padding' | 'groupQueryAttention'>,
+  minimum: number,
+): number {
+  if (prompts.length < 2 || minimum <= 0 || spec.groupQueryAttention || spec.padding !== 'left') return 0;
+  const first = prompts[0]!;
+  let shared = Math.min(...prompts.map((prompt) => prompt.length)) - 1;
+  for (const prompt of prompts) {
+    let same = 0;
+    while (same < shared && prompt[same] === first[same]) same++;
+    shared = same;
+  }
+  return shared >= minimum ? shared : 0;
+}
+
+/** A gap moved by `by` positions (padding added or cut at the front of its row). */
+function shiftGap(gap: readonly [number, number] | undefined, by: number): readonly [number, number] | undefined {
+  return gap ? [gap[0] + by, gap[1] + by] : undefined;
 }
 
 /** Frees a tensor's GPU buffer (a no-op for a CPU tensor). */

@@ -36,7 +36,16 @@ export interface SessionSpec {
    * graphs built by onnxruntime-genai expect.
    */
   padding: PaddingSide;
+  /**
+   * The graph's attention is com.microsoft GroupQueryAttention, whose ONNX Runtime 1.30 CPU kernel takes several
+   * new tokens on top of a cache for one row only ("batch_size must be 1 when sequence_length > 1 and past context
+   * is given"): such a graph's prompts are prefilled from an empty cache.
+   */
+  groupQueryAttention: boolean;
 }
+
+/** What the engine reads from a graph's nodes (graph-nodes.ts graphTraits). */
+export type GraphTraits = Pick<SessionSpec, 'padding' | 'groupQueryAttention'>;
 
 export type PaddingSide = 'left' | 'right';
 
@@ -95,7 +104,7 @@ function integerInput(inputs: readonly Metadata[], names: readonly string[]) {
 export function readSessionSpec(
   session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>,
   architecture: ModelArchitecture,
-  padding: PaddingSide = 'left',
+  traits: GraphTraits = { padding: 'left', groupQueryAttention: false },
 ): SessionSpec {
   const inputs = session.inputMetadata;
   const outputs = session.outputMetadata;
@@ -150,7 +159,7 @@ export function readSessionSpec(
     cacheType: first.type,
     kvHeads,
     headDim: dim,
-    padding,
+    ...traits,
   };
 }
 
