@@ -9,12 +9,13 @@ import {
   StopStringMatcher,
   TextTokenizer,
 } from '../text/index.js';
+import { DEFAULT_MIN_SHARED_PREFIX } from './batch-layout.js';
 import { type DecodeRow, DecodeScheduler, type RowOutcome } from './decode-scheduler.js';
 import type { DeviceRequest } from './device.js';
 import { graphTraits, readGraphNodes } from './graph-nodes.js';
 import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
-import { DEFAULT_MIN_SHARED_PREFIX, type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
+import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';

@@ -1,4 +1,13 @@
 import type ort from 'onnxruntime-node';
+import {
+  attentionMask,
+  DEFAULT_MIN_SHARED_PREFIX,
+  movedGaps,
+  nextPositions,
+  type OnnxBatch,
+  paddedPrompts,
+  sharedPrefix,
+} from './batch-layout.js';
 import { CacheOps, type CacheTensors } from './cache-ops.js';
 import type { BatchModel, BatchStep, StepOptions } from './decode-scheduler.js';
 import type { Provider } from './device.js';
@@ -7,33 +16,7 @@ import { CHAIN_READ_STEPS, LogitsOps } from './logits-ops.js';
 import type { SessionSpec } from './session-spec.js';
 import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, type Tensor } from './tensors.js';
 
-/**
- * Rows decoding together through a decoder graph: their KV cache (all rows one length, on the GPU when the session
- * keeps it there) and how many padding positions each row has in it. A row has `width - pads[row]` real tokens,
- * so that is its next token's position. With left padding (SessionSpec.padding) the padding is at the front of
- * the row and its tokens end at the last position; with right padding the tokens start at the first position and
- * the padding follows them (a GroupQueryAttention graph built by onnxruntime-genai writes each row's next token
- * right after its own tokens, where seqlens_k says they end).
- */
-export interface OnnxBatch {
-  past: CacheTensors;
-  pads: number[];
-  width: number;
-  /**
-   * Positions in the middle of a row that are padding too, [start, end) (left-padded graphs only): a row whose
-   * prompt shares its start with others holds the shared tokens, then padding up to the longest remainder, then its
-   * own tokens (prefillShared). Absent when no row has one.
-   */
-  gaps?: (readonly [number, number] | undefined)[];
-}
-
-/** Each row's next position: its real tokens so far. */
-function nextPositions(batch: OnnxBatch): number[] {
-  return batch.pads.map((pad, row) => {
-    const gap = batch.gaps?.[row];
-    return batch.width - pad - (gap ? gap[1] - gap[0] : 0);
-  });
-}
+export type { OnnxBatch } from './batch-layout.js';
 
 /**
  * A decoder graph as the scheduler drives it. Padding is masked out (attention_mask: zeros where a row has
@@ -90,7 +73,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     if (shared > 0) return this.prefillShared(prompts, shared, options);
     const even = prompts.every((prompt) => prompt.length === prompts[0]!.length);
     if (this.spec.padding === 'right' && !even) return this.prefillRightPadded(prompts, options);
-    const { input, positions, pads, width } = this.padded(prompts);
+    const { input, positions, pads, width } = paddedPrompts(this.spec, this.padId, prompts);
     this.promptPositions += prompts.length * width;
     return this.run(this.empty(pads), input, width, positions, options);
   }
@@ -105,14 +88,15 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     prompts: readonly (readonly number[])[],
     options?: StepOptions,
   ): Promise<BatchStep<OnnxBatch>> {
-    const heads = prompts.map((prompt) => (prompt.length > 1 ? prompt.slice(0, -1) : prompt));
-    const { input, positions, pads, width } = this.padded(heads);
+    const firsts = prompts.map((prompt) => (prompt.length > 1 ? prompt.slice(0, -1) : prompt));
+    const { input, positions, pads, width } = paddedPrompts(this.spec, this.padId, firsts);
     this.promptPositions += prompts.length * (width + 1);
     const { batch, logits, pick } = await this.forward(this.empty(pads), input, width, positions);
     dispose(logits);
     if (pick) dispose(pick);
     const lasts = prompts.map((prompt) => prompt[prompt.length - 1]!);
-    return this.step({ ...batch, pads: prompts.map((prompt) => width - (prompt.length - 1)) }, lasts, options);
+    const heads = { ...batch, pads: prompts.map((prompt) => width - (prompt.length - 1)) };
+    return this.consumingOnFailure(heads, () => this.step(heads, lasts, options));
   }
 
   /**
@@ -143,38 +127,26 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       this.release(one);
     }
     const rests = prompts.map((prompt) => prompt.slice(shared));
-    const { input, positions, pads, width } = this.padded(rests);
+    const { input, positions, pads, width } = paddedPrompts(this.spec, this.padId, rests);
     const gaps = pads.map((pad) => (pad > 0 ? ([shared, shared + pad] as const) : undefined));
     const rows = prompts.map(() => 0);
     this.promptPositions += shared + prompts.length * width;
-    return this.run(
-      { past, pads: rows, width: shared, ...(gaps.some(Boolean) ? { gaps } : {}) },
-      input,
-      width,
-      positions.map((position) => position + shared),
-      options,
-    );
+    const copied: OnnxBatch = { past, pads: rows, width: shared, ...(gaps.some(Boolean) ? { gaps } : {}) };
+    const rowPositions = positions.map((position) => position + shared);
+    return this.consumingOnFailure(copied, () => this.run(copied, input, width, rowPositions, options));
   }
 
-  /** Prompts as one padded input on the graph's side: ids, positions and each row's padding. */
-  private padded(prompts: readonly (readonly number[])[]) {
-    const rows = prompts.length;
-    const width = Math.max(...prompts.map((prompt) => prompt.length));
-    const pads = prompts.map((prompt) => width - prompt.length);
-    const left = this.spec.padding === 'left';
-    const ids: number[] = [];
-    const positions: number[] = [];
-    prompts.forEach((prompt, row) => {
-      const pad = pads[row]!;
-      for (let i = 0; i < width; i++) {
-        const token = left ? i - pad : i;
-        const real = token >= 0 && token < prompt.length;
-        ids.push(real ? prompt[token]! : this.padId);
-        // Pads get position 1 as in transformers; they are masked out, so the value only has to be valid.
-        positions.push(real ? token : 1);
-      }
-    });
-    return { input: integerTensor(this.spec.inputIds.type, ids, [rows, width]), positions, pads, width };
+  /**
+   * Runs `work`, which consumes `batch`; when it fails, frees the batch too (a Run that throws leaves its input
+   * cache alive, and a prefill's intermediate cache has no other owner). Freeing twice is harmless.
+   */
+  private async consumingOnFailure<T>(batch: OnnxBatch, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.release(batch);
+      throw error;
+    }
   }
 
   /** A batch of `pads.length` rows with nothing in their cache yet. */
@@ -202,8 +174,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     this.release(second);
     const pads = [...first.pads.map((pad) => pad + padFirst), ...second.pads.map((pad) => pad + padSecond)];
     // Gaps exist on left-padded graphs only, where the padding added at the front moves them back.
-    const moved = (batch: OnnxBatch, by: number) => batch.pads.map((_, row) => shiftGap(batch.gaps?.[row], by));
-    const gaps = [...moved(first, padFirst), ...moved(second, padSecond)];
+    const gaps = [...movedGaps(first, padFirst), ...movedGaps(second, padSecond)];
     return { past, pads, width, ...(gaps.some(Boolean) ? { gaps } : {}) };
   }
 
@@ -214,7 +185,8 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const [start, end] = this.spec.padding === 'left' ? [trim, batch.width] : [0, batch.width - trim];
     const past = await this.ops.select(batch.past, rows, start, end);
     this.release(batch);
-    const gaps = rows.map((row) => shiftGap(batch.gaps?.[row], -trim));
+    const moved = movedGaps(batch, -trim);
+    const gaps = rows.map((row) => moved[row]);
     return {
       past,
       pads: rows.map((row) => batch.pads[row]! - trim),
@@ -312,13 +284,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     const spec = this.spec;
     const feeds: Record<string, Tensor> = { ...batch.past, [spec.inputIds.name]: inputIds };
     if (spec.attentionMask) {
-      const mask: number[] = [];
-      const left = spec.padding === 'left';
-      batch.pads.forEach((pad, row) => {
-        const [gapStart, gapEnd] = batch.gaps?.[row] ?? [0, 0];
-        for (let i = 0; i < total; i++)
-          mask.push((left ? i >= pad : i < total - pad) && (i < gapStart || i >= gapEnd) ? 1 : 0);
-      });
+      const mask = attentionMask(batch, spec.padding, total);
       feeds[spec.attentionMask.name] = integerTensor(spec.attentionMask.type, mask, [rows, total]);
     }
     if (spec.positionIds)
@@ -374,39 +340,6 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       ? float16ToFloat32(data, offset, vocab, this.logitsRow)
       : (data as Float32Array).subarray(offset, offset + vocab);
   }
-}
-
-/**
- * The fewest equal leading tokens for which prompts prefilled together compute them once. Below it the extra Runs
- * (the prefix alone, the copy to every row) cost more than the tokens they save on a GPU.
- */
-export const DEFAULT_MIN_SHARED_PREFIX = 64;
-
-/**
- * How many leading tokens all `prompts` share and can compute once: 0 when fewer than `minimum`, for one prompt, or
- * for a graph that cannot take them (`spec`: a GroupQueryAttention graph, whose ONNX Runtime 1.30 kernel takes
- * several new tokens on top of a cache for one row only; padding goes in the middle of a row, which only a
- * left-padded graph's mask can say). Every prompt keeps at least one token of its own (its logits are the row's).
- */
-export function sharedPrefix(
-  prompts: readonly (readonly number[])[],
-  spec: Pick<SessionSpec, 'padding' | 'groupQueryAttention'>,
-  minimum: number,
-): number {
-  if (prompts.length < 2 || minimum <= 0 || spec.groupQueryAttention || spec.padding !== 'left') return 0;
-  const first = prompts[0]!;
-  let shared = Math.min(...prompts.map((prompt) => prompt.length)) - 1;
-  for (const prompt of prompts) {
-    let same = 0;
-    while (same < shared && prompt[same] === first[same]) same++;
-    shared = same;
-  }
-  return shared >= minimum ? shared : 0;
-}
-
-/** A gap moved by `by` positions (padding added or cut at the front of its row). */
-function shiftGap(gap: readonly [number, number] | undefined, by: number): readonly [number, number] | undefined {
-  return gap ? [gap[0] + by, gap[1] + by] : undefined;
 }
 
 /** Frees a tensor's GPU buffer (a no-op for a CPU tensor). */

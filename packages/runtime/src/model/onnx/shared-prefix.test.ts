@@ -5,9 +5,10 @@ import { decodeRow } from '../../testing/decode-rows.js';
 import { readGolden, STORIES_260K, temporaryFolder } from '../../testing/model-fixtures.js';
 import { inspectModelFolder } from '../folder/model-folder.js';
 import { synthesizeModel } from '../synth/synthesize.js';
+import { sharedPrefix } from './batch-layout.js';
 import { type DecodeRow, DecodeScheduler } from './decode-scheduler.js';
 import { graphTraits, readGraphNodes } from './graph-nodes.js';
-import { type OnnxBatch, OnnxBatchModel, sharedPrefix } from './onnx-batch-model.js';
+import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import { openSession } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
 
