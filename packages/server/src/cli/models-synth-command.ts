@@ -83,8 +83,9 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
       },
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const what = [flags.graph, flags.form, flags.int4 ? 'int4' : undefined, flags.dtype].filter(Boolean).join(', ');
     context.stdout.write(
-      `wrote ${shape} (${[flags.graph, flags.form, flags.int4 ? 'int4' : undefined, flags.dtype].filter(Boolean).join(', ')}, seed ${seed}): ${model.parameters.toLocaleString('en-US')} ` +
+      `wrote ${shape} (${what}, seed ${seed}): ${model.parameters.toLocaleString('en-US')} ` +
         `parameters, ${formatBytes(model.sizeBytes)} in ${seconds} s, to ${displayPath(model.path, context.cwd)}\n`,
     );
     return EXIT_OK;
