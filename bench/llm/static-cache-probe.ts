@@ -13,12 +13,13 @@
 // rows and steps that agree). Usage (on the GPU machine, carry .device):
 //   node --conditions=source --import tsx bench/llm/static-cache-probe.ts [--batches 1,8,32,64] [--steps 64]
 //        [--prompt 128] [--capacity 1024] [--out FILE] MODEL_DIR...
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
+import { type Config, configOf, graphFile, headDimOf, int64 } from './probe-folder.js';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--device', '--batches', '--steps', '--prompt', '--capacity', '--out']);
@@ -35,22 +36,6 @@ const device = option('device', 'webgpu') as 'webgpu' | 'cpu';
 const READ_EVERY = 8;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface Config {
-  num_hidden_layers: number;
-  num_key_value_heads: number;
-  hidden_size: number;
-  num_attention_heads: number;
-  head_dim?: number;
-  vocab_size: number;
-}
-
-const configOf = (folder: string) => JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Config;
-function graphFile(folder: string): string {
-  const names = readdirSync(join(folder, 'onnx')).filter((name) => name.endsWith('.onnx'));
-  return join(folder, 'onnx', names.find((name) => name.includes('fp16')) ?? names[0]!);
-}
-const int64 = (values: number[], dims: number[]) =>
-  new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
 const ones = (rows: number, width: number) => int64(new Array(rows * width).fill(1), [rows, width]);
 
 /** The decoder with the greedy pick appended; `gpuOutputs`: every output stays on the GPU through IO binding. */
@@ -158,38 +143,30 @@ function cacheNames(config: Config): string[] {
 const prompt = (batch: number, vocab: number) =>
   Array.from({ length: batch * promptLength }, (_, i) => 1 + ((i * 7919) % (vocab - 1)));
 
-/** The engine's cache today: present = past + the new position, new buffers every step (IO binding). */
-async function growing(session: ort.InferenceSession, config: Config, batch: number, h: Helpers): Promise<Run> {
-  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
-  let past: Record<string, ort.Tensor> = {};
-  for (const name of cacheNames(config))
-    past[`past_key_values.${name}`] = new ort.Tensor('float16', new Uint16Array(0), [
-      batch,
-      config.num_key_value_heads,
-      0,
-      headDim,
-    ]);
-  let length = 0;
-  const step = async (inputIds: ort.Tensor) => {
-    const width = inputIds.dims[1]!;
-    const out = await session.run({
-      input_ids: inputIds,
-      attention_mask: ones(batch, length + width),
-      position_ids: int64(
-        Array.from({ length: batch * width }, (_, i) => length + (i % width)),
-        [batch, width],
-      ),
-      num_logits_to_keep: int64([1], []),
-      ...past,
-    });
-    for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
-    past = {};
-    for (const [name, tensor] of Object.entries(out))
-      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor as ort.Tensor;
-    (out.logits as ort.Tensor).dispose();
-    length += width;
-    return out[GREEDY_PICK_OUTPUT] as ort.Tensor;
+/** Every input of a step but the cache: `inputIds` after `length` positions, every row full. */
+function stepFeeds(inputIds: ort.Tensor, length: number): Record<string, ort.Tensor> {
+  const [batch, width] = inputIds.dims as [number, number];
+  return {
+    input_ids: inputIds,
+    attention_mask: ones(batch, length + width),
+    position_ids: int64(
+      Array.from({ length: batch * width }, (_, i) => length + (i % width)),
+      [batch, width],
+    ),
+    num_logits_to_keep: int64([1], []),
   };
+}
+
+/**
+ * The prompt, then `steps` timed steps each fed the previous step's pick where it lies, the picks read back every
+ * READ_EVERY steps. Gives the picks too, for the caller to free.
+ */
+async function timedLoop(
+  step: (inputIds: ort.Tensor) => Promise<ort.Tensor>,
+  config: Config,
+  batch: number,
+  h: Helpers,
+): Promise<Run & { held: ort.Tensor[] }> {
   let input = await step(int64(prompt(batch, config.vocab_size), [batch, promptLength]));
   const tokens: number[][] = [await h.read(input)];
   const held: ort.Tensor[] = [input];
@@ -201,7 +178,33 @@ async function growing(session: ort.InferenceSession, config: Config, batch: num
       for (const tensor of held.slice(-((i % READ_EVERY) + 1))) tokens.push(await h.read(tensor));
     }
   }
-  const msPerStep = (performance.now() - started) / steps;
+  return { msPerStep: (performance.now() - started) / steps, tokens, held };
+}
+
+/** The engine's cache today: present = past + the new position, new buffers every step (IO binding). */
+async function growing(session: ort.InferenceSession, config: Config, batch: number, h: Helpers): Promise<Run> {
+  const headDim = headDimOf(config);
+  let past: Record<string, ort.Tensor> = {};
+  for (const name of cacheNames(config))
+    past[`past_key_values.${name}`] = new ort.Tensor('float16', new Uint16Array(0), [
+      batch,
+      config.num_key_value_heads,
+      0,
+      headDim,
+    ]);
+  let length = 0;
+  const step = async (inputIds: ort.Tensor) => {
+    const width = inputIds.dims[1]!;
+    const out = await session.run({ ...stepFeeds(inputIds, length), ...past });
+    for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    past = {};
+    for (const [name, tensor] of Object.entries(out))
+      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor as ort.Tensor;
+    (out.logits as ort.Tensor).dispose();
+    length += width;
+    return out[GREEDY_PICK_OUTPUT] as ort.Tensor;
+  };
+  const { msPerStep, tokens, held } = await timedLoop(step, config, batch, h);
   for (const tensor of [...held, ...Object.values(past)]) if (tensor.location === 'gpu-buffer') tensor.dispose();
   return { msPerStep, tokens };
 }
@@ -211,7 +214,7 @@ async function growing(session: ort.InferenceSession, config: Config, batch: num
  * the same Run; the greedy pick goes to preallocated buffers too (one a step, so that each can be read later).
  */
 async function fixed(session: ort.InferenceSession, config: Config, batch: number, h: Helpers): Promise<Run> {
-  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const headDim = headDimOf(config);
   const caches: Record<string, ort.Tensor> = {};
   for (const name of cacheNames(config))
     caches[name] = await h.half([batch, config.num_key_value_heads, capacity, headDim]);
@@ -224,34 +227,11 @@ async function fixed(session: ort.InferenceSession, config: Config, batch: numbe
   const step = async (inputIds: ort.Tensor) => {
     const width = inputIds.dims[1]!;
     const pick = picks.shift()!;
-    await session.run(
-      {
-        input_ids: inputIds,
-        attention_mask: ones(batch, length + width),
-        position_ids: int64(
-          Array.from({ length: batch * width }, (_, i) => length + (i % width)),
-          [batch, width],
-        ),
-        num_logits_to_keep: int64([1], []),
-        ...feeds,
-      },
-      { ...fetches, [GREEDY_PICK_OUTPUT]: pick },
-    );
+    await session.run({ ...stepFeeds(inputIds, length), ...feeds }, { ...fetches, [GREEDY_PICK_OUTPUT]: pick });
     length += width;
     return pick;
   };
-  let input = await step(int64(prompt(batch, config.vocab_size), [batch, promptLength]));
-  const tokens: number[][] = [await h.read(input)];
-  const held: ort.Tensor[] = [input];
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) {
-    input = await step(input);
-    held.push(input);
-    if ((i + 1) % READ_EVERY === 0 || i === steps - 1) {
-      for (const tensor of held.slice(-((i % READ_EVERY) + 1))) tokens.push(await h.read(tensor));
-    }
-  }
-  const msPerStep = (performance.now() - started) / steps;
+  const { msPerStep, tokens, held } = await timedLoop(step, config, batch, h);
   for (const tensor of [...held, ...Object.values(caches)]) if (tensor.location === 'gpu-buffer') tensor.dispose();
   return { msPerStep, tokens };
 }

@@ -17,6 +17,7 @@ import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
 import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
+import { configOf, graphFile, headDimOf, int64 } from './probe-folder.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -49,15 +50,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Set for the profiled pass only: profiling slows what it watches. */
 let profiling = false;
 
-interface Config {
-  num_hidden_layers: number;
-  num_key_value_heads: number;
-  hidden_size: number;
-  num_attention_heads: number;
-  head_dim?: number;
-  vocab_size: number;
-}
-
 interface Figures {
   folder: string;
   variant: string;
@@ -68,15 +60,6 @@ interface Figures {
   pickedMs?: number | undefined;
   picks?: Record<string, number>;
   error?: string;
-}
-
-function configOf(folder: string): Config {
-  return JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Config;
-}
-
-function graphFile(folder: string): string {
-  const names = readdirSync(join(folder, 'onnx')).filter((name) => name.endsWith('.onnx'));
-  return join(folder, 'onnx', names.find((name) => name.includes('fp16')) ?? names[0]!);
 }
 
 async function open(folder: string, profilePrefix?: string): Promise<ort.InferenceSession> {
@@ -105,12 +88,9 @@ async function open(folder: string, profilePrefix?: string): Promise<ort.Inferen
   });
 }
 
-const int64 = (values: number[], dims: number[]) =>
-  new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
-
 async function measure(folder: string, session: ort.InferenceSession, batch: number, logits: LogitsOps | undefined) {
   const config = configOf(folder);
-  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const headDim = headDimOf(config);
   const cacheType = session.inputMetadata.find((input) => input.name.startsWith('past_key_values'));
   const half = cacheType && 'type' in cacheType && cacheType.type === 'float16';
   let past: Record<string, ort.Tensor> = {};
