@@ -12,10 +12,7 @@
 # "--repeats 5 --batches 1,8,32,64"), BENCH_COMMIT (the commit to record: the checkout there has no .git).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-source .device/setup.sh
-if [[ -f .device/peer.tar.xz && "$(cat node_modules/.peer-unpacked 2>/dev/null)" != "$(cksum < .device/peer.tar.xz)" ]]; then
-  xz -dc .device/peer.tar.xz | tar -xf - && cksum < .device/peer.tar.xz > node_modules/.peer-unpacked
-fi
+source bench/llm/device-env.sh
 out=${OUT:?OUT must name the folder for the results}
 shape=${SHAPE:-qwen2.5-0.5b}
 dtype=${DTYPE:-fp16}

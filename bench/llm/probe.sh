@@ -8,10 +8,7 @@
 # Usage (carry .device, packed as for gpu.sh): bash bench/llm/probe.sh
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-source .device/setup.sh
-if [[ -f .device/peer.tar.xz && "$(cat node_modules/.peer-unpacked 2>/dev/null)" != "$(cksum < .device/peer.tar.xz)" ]]; then
-  xz -dc .device/peer.tar.xz | tar -xf - && cksum < .device/peer.tar.xz > node_modules/.peer-unpacked
-fi
+source bench/llm/device-env.sh
 out=${OUT:?OUT must name the folder for the results}
 scratch=${SCRATCH:-/tmp/groundwork-probe-models}
 node=(node --conditions=source --import tsx)

@@ -3,7 +3,8 @@
 // tokens (so that the prompts' cost shows), through the engine's public API with sharing on (the default) and off
 // (GROUNDWORK_SHARED_PREFIX=0), each in its own engine, in one run. Reports the wall time of the 8 requests and the
 // tokens each gets (greedy: the same either way on the CPU; on a GPU in fp16 near-ties can round apart).
-// Usage: node --conditions=source --import tsx bench/llm/shared-prefix.ts --model DIR [--device cpu|webgpu]
+// Usage (on the GPU machine, after `source bench/llm/device-env.sh`):
+//   node --conditions=source --import tsx bench/llm/shared-prefix.ts --model DIR [--device cpu|webgpu]
 //        [--prefix 448] [--tokens 16] [--repeats 3] [--out FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

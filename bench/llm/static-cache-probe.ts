@@ -10,7 +10,8 @@
 //   which GroupQueryAttention takes for "past and present share a buffer" (it writes the new position in place; on
 //   WebGPU with packed q, k, v this is also the form it fuses into one flash-attention pass).
 // Both loops start from the same prompt; the tokens they pick are compared (identical greedy tokens, or the share of
-// rows and steps that agree). Usage (on the GPU machine, carry .device):
+// rows and steps that agree). Usage (on the GPU machine, carry .device,
+// `source bench/llm/device-env.sh` first):
 //   node --conditions=source --import tsx bench/llm/static-cache-probe.ts [--batches 1,8,32,64] [--steps 64]
 //        [--prompt 128] [--capacity 1024] [--out FILE] MODEL_DIR...
 import { writeFileSync } from 'node:fs';
