@@ -1,8 +1,10 @@
-// What the step probes (step-probe.ts, static-cache-probe.ts) read from a synthesized model folder, and the int64
-// tensors they feed a decoder.
+// What the step probes (step-probe.ts, static-cache-probe.ts) share: what they read from a synthesized model folder,
+// the int64 tensors they feed a decoder, and the graph that reads greedy tokens back.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
+import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
 
 export interface Config {
   num_hidden_layers: number;
@@ -29,3 +31,24 @@ export function graphFile(folder: string): string {
 
 export const int64 = (values: number[], dims: number[]) =>
   new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
+
+/**
+ * An Identity graph over [rows, 1] int64 tokens (`tokens` in, `read` out): run in a session without
+ * preferredOutputLocation, it brings tokens kept on the GPU back to the CPU.
+ */
+export function readTokensGraph(): Uint8Array {
+  const { onnx } = onnxProto;
+  const { INT64 } = onnx.TensorProto.DataType;
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.fromObject({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'read-tokens',
+        input: [tensorValueInfo('tokens', INT64, ['rows', 1])],
+        output: [tensorValueInfo('read', INT64, ['rows', 1])],
+        node: [{ opType: 'Identity', input: ['tokens'], output: ['read'], name: 'read' }],
+      },
+    }),
+  ).finish();
+}

@@ -20,7 +20,8 @@ import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
-import { type Config, configOf, graphFile, headDimOf, int64 } from './probe-folder.js';
+import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
+import { type Config, configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--device', '--batches', '--steps', '--prompt', '--capacity', '--out']);
@@ -60,17 +61,6 @@ async function openDecoder(folder: string, gpuOutputs: boolean): Promise<ort.Inf
 async function helpers() {
   const { onnx } = onnxProto;
   const { INT64, FLOAT16 } = onnx.TensorProto.DataType;
-  const value = (name: string, elemType: number, dims?: (string | number)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        ...(dims
-          ? { shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) } }
-          : {}),
-      },
-    },
-  });
   const graph = (name: string, input: object[], output: object[], node: object[]) =>
     onnx.ModelProto.encode(
       onnx.ModelProto.fromObject({
@@ -82,8 +72,9 @@ async function helpers() {
   const zeros = (elemType: number, bytes: number) =>
     graph(
       'zeros',
-      [value('shape', INT64, ['rank'])],
-      [value('zeros', elemType)],
+      [tensorValueInfo('shape', INT64, ['rank'])],
+      // The output's rank is the shape's length: no shape declared.
+      [{ name: 'zeros', type: { tensorType: { elemType } } }],
       [
         {
           opType: 'ConstantOfShape',
@@ -103,15 +94,7 @@ async function helpers() {
   const options = { executionProviders: [device], logSeverityLevel: 3 as const };
   const half = await ort.InferenceSession.create(zeros(FLOAT16, 2), { ...options, ...onGpu });
   const long = await ort.InferenceSession.create(zeros(INT64, 8), { ...options, ...onGpu });
-  const read = await ort.InferenceSession.create(
-    graph(
-      'read',
-      [value('tokens', INT64, ['rows', 1])],
-      [value('read', INT64, ['rows', 1])],
-      [{ opType: 'Identity', input: ['tokens'], output: ['read'] }],
-    ),
-    options,
-  );
+  const read = await ort.InferenceSession.create(readTokensGraph(), options);
   const shape = (dims: number[]) => ({ shape: int64(dims, [dims.length]) });
   const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
   return {

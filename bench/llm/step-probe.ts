@@ -17,7 +17,8 @@ import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
 import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
-import { configOf, graphFile, headDimOf, int64 } from './probe-folder.js';
+import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
+import { configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -232,10 +233,6 @@ function pickGraphs(vocab: number): Record<string, Uint8Array> {
   const { onnx } = onnxProto;
   const { INT64, FLOAT16, INT32 } = onnx.TensorProto.DataType;
   const { INT } = onnx.AttributeProto.AttributeType;
-  const tensor = (name: string, elemType: number, dims: string[]) => ({
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((dimParam) => ({ dimParam })) } } },
-  });
   const attr = (name: string, i: number) => ({ name, type: INT, i });
   const argmax = (input: string, output: string) => ({
     opType: 'ArgMax',
@@ -256,8 +253,8 @@ function pickGraphs(vocab: number): Record<string, Uint8Array> {
         opsetImport: [{ domain: '', version: 13 }],
         graph: {
           name: 'pick',
-          input: [tensor('logits', FLOAT16, ['batch', 'positions', 'vocab'])],
-          output: [tensor('tokens', outType, ['batch', 'one'])],
+          input: [tensorValueInfo('logits', FLOAT16, ['batch', 'positions', 'vocab'])],
+          output: [tensorValueInfo('tokens', outType, ['batch', 'one'])],
           node: nodes,
         },
       }),
@@ -275,28 +272,6 @@ function pickGraphs(vocab: number): Record<string, Uint8Array> {
  * brings a [rows, 1] int64 tensor back to the CPU.
  */
 async function chainHelpers(vocab: number): Promise<{ argmax: ort.InferenceSession; read: ort.InferenceSession }> {
-  const { onnx } = onnxProto;
-  const tokens = {
-    name: 'tokens',
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.INT64,
-        shape: { dim: [{ dimParam: 'rows' }, { dimValue: 1 }] },
-      },
-    },
-  };
-  const identity = onnx.ModelProto.encode(
-    onnx.ModelProto.fromObject({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 13 }],
-      graph: {
-        name: 'read-tokens',
-        input: [tokens],
-        output: [{ ...tokens, name: 'read' }],
-        node: [{ opType: 'Identity', input: ['tokens'], output: ['read'], name: 'read' }],
-      },
-    }),
-  ).finish();
   const options = { executionProviders: [device], logSeverityLevel: 3 as const };
   return {
     argmax: await ort.InferenceSession.create(logitsGraphs('float16', vocab).argmax.bytes, {
@@ -305,7 +280,7 @@ async function chainHelpers(vocab: number): Promise<{ argmax: ort.InferenceSessi
       // Where the ArgMax graph's nodes run (a node on the CPU would bring the logits back every step).
       ...(profileDir && profiling ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'argmax') } : {}),
     }),
-    read: await ort.InferenceSession.create(identity, options),
+    read: await ort.InferenceSession.create(readTokensGraph(), options),
   };
 }
 
