@@ -9,7 +9,8 @@
 // Options vary the WebGPU provider: --validation disabled|wgpuOnly|basic|full; --graph-capture asks for graph
 // capture through the session config (onnxruntime-node 1.30's binding has no provider option for it).
 // Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
-//        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--out FILE] MODEL_DIR...
+//        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--profile-batch N]
+//        [--out FILE] MODEL_DIR...
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -31,6 +32,7 @@ const valued = new Set([
   '--profile',
   '--out',
   '--load',
+  '--profile-batch',
 ]);
 const option = (name: string, fallback: string) => {
   const at = args.indexOf(`--${name}`);
@@ -47,6 +49,8 @@ const graphCapture = args.includes('--graph-capture');
  * it is (no `picked` mode), `bytes` from memory as it is. */
 const load = option('load', 'pick') as 'pick' | 'path' | 'bytes';
 const profileDir = args.includes('--profile') ? option('profile', '') : undefined;
+/** The batch size of the profiled pass. */
+const profileBatch = Number(option('profile-batch', '1'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Set for the profiled pass only: profiling slows what it watches. */
 let profiling = false;
@@ -324,7 +328,7 @@ if (profileDir && folders[0]) {
   mkdirSync(profileDir, { recursive: true });
   profiling = true;
   const session = await open(folders[0], join(profileDir, 'probe'));
-  await measure(folders[0], session, 1, logits);
+  await measure(folders[0], session, profileBatch, logits);
   session.endProfiling();
   await session.release();
   for (const prefix of ['probe', 'argmax']) summarize(prefix);
@@ -340,6 +344,7 @@ function summarize(prefix: string): void {
     cat: string;
     name: string;
     dur: number;
+    ts?: number;
     args?: { op_name?: string; provider?: string };
   }[];
   const byOp = new Map<string, { count: number; us: number }>();
@@ -363,5 +368,45 @@ function summarize(prefix: string): void {
   log(`profile of ${prefix}: ${runs.length} runs, model_run median ${median(runs.map((run) => run.dur)) / 1000} ms`);
   for (const row of table)
     log(`  ${row.op}: ${row.kernelsPerRun.toFixed(1)} kernels, ${row.msPerRun.toFixed(3)} ms a run`);
-  results.push({ folder: prefix, variant: 'profile', batch: 1, error: JSON.stringify(table) });
+  results.push({ folder: prefix, variant: 'profile', batch: profileBatch, error: JSON.stringify(table) });
+  summarizeGpu(prefix, events);
+}
+
+/**
+ * The WebGPU provider's own GPU timings (timestamp queries; `Api` events named node&op&program, microseconds), cut
+ * into Runs where the first kernel of the profile (the embedding's) comes again: the median Run's GPU time, and per
+ * operator the median over Runs (a prefill among the decode steps is an outlier the medians leave out).
+ */
+function summarizeGpu(prefix: string, events: { cat: string; name: string; dur: number; ts?: number }[]): void {
+  const kernels = events
+    .filter((event) => event.cat === 'Api' && event.name.includes('&'))
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  if (kernels.length === 0) {
+    log(`profile of ${prefix}: no GPU timings (the device has no timestamp queries)`);
+    return;
+  }
+  const first = kernels[0]!.name;
+  const runs: (typeof kernels)[] = [];
+  for (const kernel of kernels) {
+    if (kernel.name === first || runs.length === 0) runs.push([]);
+    runs[runs.length - 1]!.push(kernel);
+  }
+  const ops = new Set(kernels.map((kernel) => kernel.name.split('&')[1] ?? '?'));
+  const table = [...ops]
+    .map((op) => {
+      const perRun = runs.map((run) => run.filter((kernel) => kernel.name.split('&')[1] === op));
+      return {
+        op,
+        kernelsPerRun: median(perRun.map((list) => list.length)),
+        gpuMsPerRun: median(perRun.map((list) => list.reduce((sum, kernel) => sum + kernel.dur, 0))) / 1000,
+      };
+    })
+    .sort((a, b) => b.gpuMsPerRun - a.gpuMsPerRun);
+  const totals = runs.map((run) => run.reduce((sum, kernel) => sum + kernel.dur, 0));
+  const spans = runs.map((run) => (run[run.length - 1]!.ts ?? 0) + run[run.length - 1]!.dur - (run[0]!.ts ?? 0));
+  log(
+    `GPU profile of ${prefix}, batch ${profileBatch}: ${runs.length} runs, GPU busy median ${median(totals) / 1000} ms, first to last kernel median ${median(spans) / 1000} ms`,
+  );
+  for (const row of table) log(`  ${row.op}: ${row.kernelsPerRun} kernels, ${row.gpuMsPerRun.toFixed(3)} GPU ms a run`);
+  results.push({ folder: `${prefix} gpu`, variant: 'profile', batch: profileBatch, error: JSON.stringify(table) });
 }
