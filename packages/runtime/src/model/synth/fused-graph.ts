@@ -289,11 +289,12 @@ function hiddenShape(g: GraphBuilder, shape: SynthShape, inputs: DecoderInputs):
 
 /**
  * The SiLU-gated MLP with its intermediate width cut into P parts (mlpParts), for the same product in P times the
- * GPU workgroups: every row of the batch is one row of x [1, rows, hidden]; gate and up are batched MatMuls over
- * their weights viewed as [P, hidden, width/P] (a Reshape and a Transpose of the constants, folded when the session
- * is created), which give [P, rows, width/P] directly; the down projection multiplies each part by its block of
- * rows of the down weight ([P, width/P, hidden], a plain view) and ReduceSum adds the P partial sums. One kernel
- * more than the plain MLP (the sum); the reshapes move no data. `hiddenShape` is rowsShape's.
+ * GPU workgroups: every row of the batch is one row of x [1, rows, hidden]; gate and up are one batched MatMul
+ * over their weights viewed as [P, hidden, width/P] and stacked (Reshape, Transpose and Concat of the constants,
+ * folded when the session is created), which gives [2P, rows, width/P], split into gate and up; the down
+ * projection multiplies each part by its block of rows of the down weight ([P, width/P, hidden], a plain view) and
+ * ReduceSum adds the P partial sums. As many kernels as the plain MLP (one MatMul fewer, the Split and the sum
+ * more); the reshapes move no data. `rowsShape` is the Run's [batch, sequence, hidden] (hiddenShape).
  */
 function splitMlp(
   g: GraphBuilder,
@@ -301,7 +302,7 @@ function splitMlp(
   x: string,
   weights: LayerWeights,
   name: string,
-  hiddenShape: string,
+  rowsShape: string,
 ): string {
   const parts = mlpParts(shape.intermediate);
   const part = shape.intermediate / parts;
@@ -310,13 +311,23 @@ function splitMlp(
     const viewed = g.op('Reshape', [weight, g.ints([shape.hidden, parts, part])], `${name}/${which}/parts`);
     return g.op('Transpose', [viewed], `${name}/${which}/by_part`, { perm: [1, 0, 2] });
   };
-  const gate = g.op('MatMul', [rows, partsOf(weights.gate, 'gate_proj')], `${name}/gate_proj/MatMul`);
-  const up = g.op('MatMul', [rows, partsOf(weights.up, 'up_proj')], `${name}/up_proj/MatMul`);
+  // Gate and up in one MatMul: their parts stacked, [2P, hidden, width/P], give [2P, rows, width/P], split in two.
+  const both = g.op('Concat', [partsOf(weights.gate, 'gate_proj'), partsOf(weights.up, 'up_proj')], `${name}/gate_up`, {
+    axis: 0,
+  });
+  const product = g.op('MatMul', [rows, both], `${name}/gate_up/MatMul`);
+  const [gate, up] = g.node(
+    'Split',
+    [product, g.ints([parts, parts])],
+    `${name}/gate_up/Split`,
+    { axis: 0 },
+    { outputs: 2 },
+  ) as [string, string];
   const sigmoid = g.op('Sigmoid', [gate], `${name}/act/Sigmoid`);
   const silu = g.op('Mul', [gate, sigmoid], `${name}/act/Mul`);
   const gated = g.op('Mul', [silu, up], `${name}/Mul`);
   const down = g.op('Reshape', [weights.down, g.ints([parts, part, shape.hidden])], `${name}/down_proj/parts`);
   const partial = g.op('MatMul', [gated, down], `${name}/down_proj/MatMul`);
   const sum = g.op('ReduceSum', [partial, g.ints([0])], `${name}/down_proj/sum`, { keepdims: 0 });
-  return g.op('Reshape', [sum, hiddenShape], `${name}/down_proj/rows`);
+  return g.op('Reshape', [sum, rowsShape], `${name}/down_proj/rows`);
 }
