@@ -293,8 +293,8 @@ function hiddenShape(g: GraphBuilder, shape: SynthShape, inputs: DecoderInputs):
  * over their weights viewed as [P, hidden, width/P] and stacked (Reshape, Transpose and Concat of the constants,
  * folded when the session is created), which gives [2P, rows, width/P], split into gate and up; the down
  * projection multiplies each part by its block of rows of the down weight ([P, width/P, hidden], a plain view) and
- * ReduceSum adds the P partial sums. As many kernels as the plain MLP (one MatMul fewer, the Split and the sum
- * more); the reshapes move no data. `rowsShape` is the Run's [batch, sequence, hidden] (hiddenShape).
+ * a MatMul with a row of ones adds the P partial sums. As many kernels as the plain MLP (one MatMul fewer, the
+ * Split and the sum more); the reshapes move no data. `rowsShape` is the Run's [batch, sequence, hidden] (hiddenShape).
  */
 function splitMlp(
   g: GraphBuilder,
@@ -328,6 +328,11 @@ function splitMlp(
   const gated = g.op('Mul', [silu, up], `${name}/Mul`);
   const down = g.op('Reshape', [weights.down, g.ints([parts, part, shape.hidden])], `${name}/down_proj/parts`);
   const partial = g.op('MatMul', [gated, down], `${name}/down_proj/MatMul`);
-  const sum = g.op('ReduceSum', [partial, g.ints([0])], `${name}/down_proj/sum`, { keepdims: 0 });
+  // The parts' sum as a product with a row of ones ([1, P] · [P, rows × hidden]): a MatMul adds its inner dimension
+  // in one order whatever the number of rows, where ReduceSum's order changed with it on the WebGPU provider (a
+  // row batched then gave other tokens than alone).
+  const ones = g.weight(`${name}/down_proj/ones`, [1, parts], { kind: 'ones' });
+  const flat = g.op('Reshape', [partial, g.ints([parts, -1])], `${name}/down_proj/flat`);
+  const sum = g.op('MatMul', [ones, flat], `${name}/down_proj/sum`);
   return g.op('Reshape', [sum, rowsShape], `${name}/down_proj/rows`);
 }

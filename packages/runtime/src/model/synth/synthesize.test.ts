@@ -178,9 +178,10 @@ describe('synthesizeModel, the forms of the fused graph', () => {
     const packed = write('mlp-plain');
     const split = write('mlp-split', { mlp: 'split' });
     const nodes = readGraphNodes(inspectModelFolder(split).onnxPath);
-    // Tiny's intermediate width 128 is cut into 8 parts of 16: each down projection is summed over them (and
-    // attention_mask's ones are summed once).
-    expect(nodes.filter((node) => node.opType === 'ReduceSum').length).toBe(SYNTH_SHAPES.tiny.layers + 1);
+    // Tiny's intermediate width 128 is cut into 8 parts of 16: gate and up in one MatMul, split, and the down
+    // projection's parts summed by a second MatMul, in each layer.
+    expect(nodes.filter((node) => node.opType === 'Split').length).toBe(SYNTH_SHAPES.tiny.layers);
+    expect(nodes.filter((node) => node.opType === 'MatMul').length).toBe(SYNTH_SHAPES.tiny.layers * 5 + 1);
     const alone: string[] = [];
     for (const prompt of PROMPTS) {
       alone.push(await greedy(engine, split, prompt, 16));
