@@ -6,10 +6,8 @@
 // [S, batch, K/S], one batched MatMul over the weight viewed as [S, K/S, N], summed over S: S times the workgroups);
 // `bcastS` (the same without the Transpose: x as [batch, S, 1, K/S] broadcast over the weight's S parts, summed);
 // `gemm` (Gemm on [batch, K]); `gemmT` (Gemm with the weight stored [N, K], transB).
-// Sessions ask for deterministic kernels as the engine's do (providers.ts); --any-order lets ONNX Runtime split some
-// products' inner dimension itself and sum the parts with atomic adds (what it does by default on this provider).
 // Usage: node --conditions=source --import tsx bench/llm/matmul-probe.ts [--batches 1,8,32] [--runs 20]
-//        [--forms matmul,split4,...] [--shapes qkv,o,gate/up,down,lm_head] [--any-order] [--profile DIR] [--out FILE]
+//        [--forms matmul,split4,...] [--profile DIR] [--out FILE]
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -31,19 +29,13 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const { onnx } = onnxProto;
 const { FLOAT16, INT64 } = onnx.TensorProto.DataType;
 
-const allShapes: Record<string, [number, number]> = {
+const shapes: Record<string, [number, number]> = {
   qkv: [896, 1152],
   o: [896, 896],
   'gate/up': [896, 4864],
   down: [4864, 896],
   lm_head: [896, 151936],
 };
-const shapes = Object.fromEntries(
-  option('shapes', Object.keys(allShapes).join(','))
-    .split(',')
-    .map((name) => [name, allShapes[name]!] as const),
-);
-const extra = { session: { use_deterministic_compute: args.includes('--any-order') ? '0' : '1' } };
 
 /** Random half-precision values in ±0.05 (a tile of 65,536 repeated: the values do not matter for the timing). */
 function halfBytes(count: number): Uint8Array {
@@ -143,7 +135,6 @@ for (const [shape, [k, n]] of Object.entries(shapes)) {
         logSeverityLevel: 3,
         enableProfiling: true,
         profileFilePrefix: join(profileDir, prefix),
-        extra,
       });
       let out: Uint16Array | undefined;
       for (let i = 0; i < runs; i++) out = (await profiled.run({ x })).y!.data as Uint16Array;
@@ -154,7 +145,6 @@ for (const [shape, [k, n]] of Object.entries(shapes)) {
         executionProviders: ['webgpu'],
         logSeverityLevel: 3,
         preferredOutputLocation: { y: 'gpu-buffer' },
-        extra,
       });
       const issue: number[] = [];
       for (let i = 0; i < runs; i++) {

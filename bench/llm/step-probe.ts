@@ -86,8 +86,7 @@ async function open(folder: string, profilePrefix?: string): Promise<ort.Inferen
       ? { preferredOutputLocation: Object.fromEntries(outputs.map((name) => [name, 'gpu-buffer' as const])) }
       : {}),
     extra: {
-      // As the engine opens sessions (providers.ts): no order-dependent kernels.
-      session: { model_external_initializers_file_folder_path: dirname(path), use_deterministic_compute: '1' },
+      session: { model_external_initializers_file_folder_path: dirname(path) },
       ...(graphCapture ? { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } : {}),
     },
     ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),

@@ -3,8 +3,8 @@
 // in that form, then checks that prompts of several lengths (one token among them) give through the engine the
 // same greedy text batched together, and joining a running batch, as each alone — what
 // packages/runtime/src/model/synth/synthesize.test.ts checks on the CPU.
-// The split form (RotaryEmbedding nodes, left-padded rows) and the split-MLP form can be checked the same way.
-// Usage: [FORMS=genai,unpacked,split,mlp] node tests/gpu/padding-check.mjs SHAPE [webgpu|cpu] [OUT.json]   (after `tsc -b`)
+// The split form (RotaryEmbedding nodes, left-padded rows) can be checked the same way, for comparison.
+// Usage: [FORMS=genai,unpacked,split] node tests/gpu/padding-check.mjs SHAPE [webgpu|cpu] [OUT.json]   (after `tsc -b`)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ const words = (count, seed) =>
 const prompts = [words(3, 1), words(40, 2), words(1, 3), words(7, 4), words(64, 5), words(12, 6)];
 const engine = new OnnxEngine({ device, searchPaths: [] });
 try {
-  const forms = { genai: {}, unpacked: { packedQkv: false }, split: { rotary: 'nodes' }, mlp: { mlp: 'split' } };
+  const forms = { genai: {}, unpacked: { packedQkv: false }, split: { rotary: 'nodes' } };
   for (const name of (process.env.FORMS ?? 'genai,unpacked').split(',')) {
     const form = forms[name];
     const folder = synthesizeModel({ shape, graph: 'fused', dtype: 'fp16', out: join(root, name), fused: form }).path;

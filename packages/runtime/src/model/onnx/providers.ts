@@ -77,10 +77,6 @@ export function sessionOptions(
     extra: {
       session: {
         intra_op: { allow_spinning: allowSpinning() ? '1' : '0' },
-        // Kernels may not pick a faster, order-dependent form: ONNX Runtime 1.30's WebGPU MatMul otherwise splits
-        // some products' inner dimension into parts summed with atomic adds (in whatever order they land), which
-        // gave a row batched other tokens than alone, and a row run twice other tokens (decision 0016).
-        use_deterministic_compute: '1',
         ...(externalDataFolder ? { model_external_initializers_file_folder_path: externalDataFolder } : {}),
       },
     },
