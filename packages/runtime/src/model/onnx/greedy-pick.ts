@@ -120,7 +120,12 @@ export function greedyPickNodes(options: {
  * than three dimensions, imports no default operator set of version 11 or later (negative axes) or already has the
  * output. The whole file is read into memory (a graph with its weights inside is at most 2 GB, protobuf's limit).
  */
-export function withGreedyPick(onnxPath: string, vocab: number): { bytes: Uint8Array } | { reason: string } {
+export function withGreedyPick(
+  onnxPath: string,
+  vocab: number,
+  /** The graph's bytes where they differ from the file's (rewritten at load: split-mlp.ts); its outputs the same. */
+  graphBytes?: Uint8Array,
+): { bytes: Uint8Array } | { reason: string } {
   const outputs = readGraphOutputNames(onnxPath);
   if (!outputs.includes('logits')) return { reason: 'the graph has no "logits" output' };
   if (outputs.includes(GREEDY_PICK_OUTPUT)) return { reason: `the graph already has a "${GREEDY_PICK_OUTPUT}" output` };
@@ -130,7 +135,7 @@ export function withGreedyPick(onnxPath: string, vocab: number): { bytes: Uint8A
   const shape = readOutputShape(onnxPath, 'logits');
   if (shape && shape.length !== 3)
     return { reason: `the graph's logits have ${shape.length} dimensions, not [batch, positions, vocab]` };
-  const file = readFileSync(onnxPath);
+  const file = graphBytes ?? readFileSync(onnxPath);
   const patch = greedyPickPatch(shape?.[2] ?? vocab, opset);
   const bytes = new Uint8Array(file.length + patch.length);
   bytes.set(file, 0);

@@ -17,7 +17,7 @@ import { CHAIN_READ_STEPS } from './logits-ops.js';
 import { ModelLoadError } from './model-load-error.js';
 import { type OnnxBatch, OnnxBatchModel } from './onnx-batch-model.js';
 import type { FromWorker, LoadedModelInfo } from './protocol.js';
-import { openSession } from './providers.js';
+import { openSession, splitMlpProviders } from './providers.js';
 import { readSessionSpec } from './session-spec.js';
 import { StreamedText } from './streamed-text.js';
 
@@ -63,6 +63,7 @@ export class ModelRunner {
       threads,
       logitsOnDevice: true,
       greedyPick: { on: chainSteps() > 1 ? ['webgpu'] : [], vocab: folder.architecture.vocabSize },
+      splitMlp: splitMlpProviders(),
     });
     let spec: ReturnType<typeof readSessionSpec>;
     try {

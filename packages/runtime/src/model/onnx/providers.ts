@@ -8,6 +8,7 @@ import { readGraphOutputNames } from './graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from './greedy-pick.js';
 import { ModelLoadError } from './model-load-error.js';
 import { isCacheOutput } from './session-spec.js';
+import { withSplitMlps } from './split-mlp.js';
 
 /** Where onnxruntime-node keeps its native libraries, where the CUDA provider's would be installed. */
 function bindingDirectory(): string {
@@ -141,28 +142,47 @@ interface SessionRequest {
   threads?: number;
   logitsOnDevice?: boolean;
   greedyPick?: { on: readonly Provider[]; vocab: number };
+  /** The providers on which the decoder's SiLU-gated MLPs are split into parts (split-mlp.ts) where they match. */
+  splitMlp?: readonly Provider[];
 }
 
-/** A session of the graph on one provider, with the greedy pick appended where asked and possible. */
+/**
+ * A session of the graph on one provider, with its MLPs split and the greedy pick appended where asked and
+ * possible; a graph rewritten opens from memory, with its folder for the weights kept outside it.
+ */
 function createSession(onnxPath: string, provider: Provider, options: SessionRequest): Promise<ort.InferenceSession> {
   const outputs = () => readGraphOutputNames(onnxPath);
+  const split = options.splitMlp?.includes(provider) ? withSplitMlps(onnxPath) : undefined;
+  const graph = split && 'bytes' in split ? split.bytes : undefined;
   const pick = options.greedyPick;
-  const picked = pick?.on.includes(provider) ? withGreedyPick(onnxPath, pick.vocab) : undefined;
-  if (!picked || !('bytes' in picked))
+  const picked = pick?.on.includes(provider) ? withGreedyPick(onnxPath, pick.vocab, graph) : undefined;
+  const model = picked && 'bytes' in picked ? picked.bytes : graph;
+  if (!model)
     return ort.InferenceSession.create(
       onnxPath,
       sessionOptions(provider, options.threads, outputs, options.logitsOnDevice),
     );
   return ort.InferenceSession.create(
-    picked.bytes,
+    model,
     sessionOptions(
       provider,
       options.threads,
-      () => [...outputs(), GREEDY_PICK_OUTPUT],
+      () => (picked && 'bytes' in picked ? [...outputs(), GREEDY_PICK_OUTPUT] : outputs()),
       options.logitsOnDevice,
       dirname(onnxPath),
     ),
   );
+}
+
+/**
+ * The providers on which decoders' MLPs are split (split-mlp.ts): WebGPU, where it pays (H200, Qwen 0.5B shape:
+ * 2,150 -> 3,040-3,290 tok/s at 32 rows); not the CPU, where the split form measured slower (decision 0016).
+ * GROUNDWORK_SPLIT_MLP=0 turns it off, =1 on for every provider.
+ */
+export function splitMlpProviders(setting = process.env.GROUNDWORK_SPLIT_MLP): Provider[] {
+  if (setting === '0') return [];
+  if (setting === '1') return ['cpu', 'webgpu', 'cuda'];
+  return ['webgpu'];
 }
 
 /** Turns ONNX Runtime's session errors into a named problem: an unsupported operator, a damaged file, no device. */
