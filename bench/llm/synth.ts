@@ -3,11 +3,11 @@
 // Usage: node --conditions=source --import tsx bench/llm/synth.ts SHAPE plain|fused fp16|fp32 OUT_DIR [FORM...]
 // FORMs of the fused graph (default: onnxruntime-genai's, rotary inside the attention and packed q, k, v):
 // split (RotaryEmbedding nodes, separate q, k, v, padding masked by a bias), unpacked (rotary inside the attention,
-// separate q, k, v), int4 (4-bit MatMulNBits projections), mlp (the MLP cut into batched parts: splitMlp).
+// separate q, k, v), int4 (4-bit MatMulNBits projections).
 import { type FusedGraphOptions, type SynthGraph, synthesizeModel, type WeightDtype } from '@groundwork/runtime/models';
 
 const [shape, graph, dtype, out, ...forms] = process.argv.slice(2);
-const known = ['split', 'unpacked', 'int4', 'mlp'];
+const known = ['split', 'unpacked', 'int4'];
 const unknown = forms.filter((form) => !known.includes(form));
 if (unknown.length > 0) {
   console.error(`unknown form ${unknown.join(', ')} (known: ${known.join(', ')})`);
@@ -17,7 +17,6 @@ const fused: FusedGraphOptions = {
   ...(forms.includes('split') ? { rotary: 'nodes' } : {}),
   ...(forms.includes('unpacked') ? { packedQkv: false } : {}),
   ...(forms.includes('int4') ? { weights: 'int4' } : {}),
-  ...(forms.includes('mlp') ? { mlp: 'split' } : {}),
 };
 if (!shape || !graph || !dtype || !out) {
   console.error('usage: bench/llm/synth.ts SHAPE plain|fused fp16|fp32 OUT_DIR');

@@ -19,7 +19,6 @@ interface SynthFlags {
   seed: string;
   form?: 'genai' | 'split';
   int4?: boolean;
-  mlp?: 'plain' | 'split';
 }
 
 /** `groundwork models synth SHAPE --out DIR`: a model of a real shape with random weights, for benchmarks. */
@@ -44,13 +43,6 @@ export function modelsSynthCommand(context: CliContext): Command {
       ).choices(['genai', 'split']),
     )
     .option('--int4', 'the fused graph with 4-bit MatMulNBits projections (blocks of 32) instead of float ones')
-    .addOption(
-      new Option(
-        '--mlp <mlp>',
-        "the fused graph's MLP: plain (as exported; the default) or split (its width cut into batched parts: the " +
-          'same product in more GPU workgroups, faster on the WebGPU provider; float weights only)',
-      ).choices(['plain', 'split']),
-    )
     .option('--seed <n>', 'the same seed gives the same weights', '0')
     .addHelpText(
       'after',
@@ -71,7 +63,6 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
   const fused = {
     ...(flags.form === 'split' ? { rotary: 'nodes' as const } : {}),
     ...(flags.int4 ? { weights: 'int4' as const } : {}),
-    ...(flags.mlp ? { mlp: flags.mlp } : {}),
   };
   const started = performance.now();
   let lastReport = started;
@@ -81,7 +72,7 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
       graph: flags.graph,
       dtype: flags.dtype,
       seed,
-      ...(flags.form || flags.int4 || flags.mlp ? { fused } : {}),
+      ...(flags.form || flags.int4 ? { fused } : {}),
       out: resolve(context.cwd, flags.out),
       onProgress: (written, total) => {
         const now = performance.now();
@@ -92,10 +83,7 @@ function synth(shape: string, flags: SynthFlags, context: CliContext): number {
       },
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const mlp = flags.mlp === 'split' ? 'split MLP' : undefined;
-    const what = [flags.graph, flags.form, flags.int4 ? 'int4' : undefined, mlp, flags.dtype]
-      .filter(Boolean)
-      .join(', ');
+    const what = [flags.graph, flags.form, flags.int4 ? 'int4' : undefined, flags.dtype].filter(Boolean).join(', ');
     context.stdout.write(
       `wrote ${shape} (${what}, seed ${seed}): ${model.parameters.toLocaleString('en-US')} ` +
         `parameters, ${formatBytes(model.sizeBytes)} in ${seconds} s, to ${displayPath(model.path, context.cwd)}\n`,

@@ -3,7 +3,6 @@ import {
   declareInterface,
   embedding,
   finalNorm,
-  type LayerWeights,
   layerWeights,
   linear,
   logitsHead,
@@ -30,24 +29,12 @@ export interface FusedGraphOptions {
   packedQkv?: boolean;
   /** 'int4': every projection a com.microsoft MatMulNBits over random 4-bit weights (blocks of 32). */
   weights?: 'float' | 'int4';
-  /**
-   * 'split': the MLP's intermediate width cut into parts (mlpParts), each a batched MatMul, summed after the down
-   * projection (splitMlp). The same product in more, shorter GPU workgroups: ONNX Runtime's WebGPU MatMul gives a
-   * workgroup 32 output columns and the whole inner dimension, which leaves a decode step's down projection (4,864
-   * deep, 896 wide for Qwen 0.5B) on 28 workgroups (decision 0016). Float weights only.
-   */
-  mlp?: 'plain' | 'split';
 }
 
 /** The options with their defaults filled in. */
 export function fusedForm(options: FusedGraphOptions = {}): Required<FusedGraphOptions> {
   const rotary = options.rotary ?? 'attention';
-  return {
-    rotary,
-    packedQkv: options.packedQkv ?? rotary === 'attention',
-    weights: options.weights ?? 'float',
-    mlp: options.mlp ?? 'plain',
-  };
+  return { rotary, packedQkv: options.packedQkv ?? rotary === 'attention', weights: options.weights ?? 'float' };
 }
 
 const INT4_BLOCK = 32;
@@ -113,8 +100,6 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, requested: F
   const project = (x: string, weight: string, bias: string | undefined, name: string, sizes: [number, number]) =>
     options.weights === 'int4' ? int4Linear(g, shape, x, weight, bias, name, sizes) : linear(g, x, weight, bias, name);
   const eps = { float: shape.rmsEps };
-  // The Run's [batch, sequence, hidden], for the split MLP's sums (built once, before the layers).
-  const rowsShape = options.mlp === 'split' ? hiddenShape(g, shape, inputs) : '';
   let residual = hidden;
   let normed: string;
   let pending: string | undefined;
@@ -187,12 +172,9 @@ export function buildFusedGraph(g: GraphBuilder, shape: SynthShape, requested: F
       `${name}/post_attention_layernorm`,
     );
     residual = postResidual;
-    pending =
-      options.mlp === 'split'
-        ? splitMlp(g, shape, postNormed, weights, `${name}/mlp`, rowsShape)
-        : mlp(g, shape, postNormed, weights, `${name}/mlp`, (x, weight, projection, sizes) =>
-            project(x, weight, undefined, projection, sizes),
-          );
+    pending = mlp(g, shape, postNormed, weights, `${name}/mlp`, (x, weight, projection, sizes) =>
+      project(x, weight, undefined, projection, sizes),
+    );
   }
   const [final] = skipNorm(g, pending!, residual, finalNorm(g, shape), eps, 'norm');
   logitsHead(g, final, embed, inputs);
@@ -266,73 +248,4 @@ function attentionInputs(
   const target = g.op('Concat', [batch, g.ints([1]), length, total], 'attn/bias_shape', { axis: 0 });
   const bias = g.op('Expand', [rows, target], 'attn/bias');
   return { seqlensK, totalLength, cos, sin, bias };
-}
-
-/**
- * How many parts splitMlp cuts the intermediate width into: 8 where each part stays a multiple of 4 wide (the
- * provider's vec4 MatMul), fewer where not, 1 (no split) for widths that allow none. Eight measured best for the
- * down projection of Qwen 0.5B on an H200 (43 µs a step at batch 1 and 50 at 32, against 96 and 188 whole; 2 and 4
- * parts in between: bench/llm/matmul-probe.ts).
- */
-export function mlpParts(intermediate: number): number {
-  return [8, 4, 2].find((parts) => intermediate % (4 * parts) === 0) ?? 1;
-}
-
-/**
- * [batch, sequence, hidden] for this Run, from position_ids' shape (a CPU input, so the shape arithmetic stays on
- * the CPU without waiting for the device): what splitMlp reshapes its sum over the rows back to.
- */
-function hiddenShape(g: GraphBuilder, shape: SynthShape, inputs: DecoderInputs): string {
-  const rows = g.op('Shape', [inputs.positionIds], 'rows/shape');
-  return g.op('Concat', [rows, g.ints([shape.hidden])], 'rows/hidden_shape', { axis: 0 });
-}
-
-/**
- * The SiLU-gated MLP with its intermediate width cut into P parts (mlpParts), for the same product in P times the
- * GPU workgroups: every row of the batch is one row of x [1, rows, hidden]; gate and up are one batched MatMul
- * over their weights viewed as [P, hidden, width/P] and stacked (Reshape, Transpose and Concat of the constants,
- * folded when the session is created), which gives [2P, rows, width/P], split into gate and up; the down
- * projection multiplies each part by its block of rows of the down weight ([P, width/P, hidden], a plain view) and
- * a MatMul with a row of ones adds the P partial sums. As many kernels as the plain MLP (one MatMul fewer, the
- * Split and the sum more); the reshapes move no data. `rowsShape` is the Run's [batch, sequence, hidden] (hiddenShape).
- */
-function splitMlp(
-  g: GraphBuilder,
-  shape: SynthShape,
-  x: string,
-  weights: LayerWeights,
-  name: string,
-  rowsShape: string,
-): string {
-  const parts = mlpParts(shape.intermediate);
-  const part = shape.intermediate / parts;
-  const rows = g.op('Reshape', [x, g.ints([1, -1, shape.hidden])], `${name}/rows`);
-  const partsOf = (weight: string, which: string) => {
-    const viewed = g.op('Reshape', [weight, g.ints([shape.hidden, parts, part])], `${name}/${which}/parts`);
-    return g.op('Transpose', [viewed], `${name}/${which}/by_part`, { perm: [1, 0, 2] });
-  };
-  // Gate and up in one MatMul: their parts stacked, [2P, hidden, width/P], give [2P, rows, width/P], split in two.
-  const both = g.op('Concat', [partsOf(weights.gate, 'gate_proj'), partsOf(weights.up, 'up_proj')], `${name}/gate_up`, {
-    axis: 0,
-  });
-  const product = g.op('MatMul', [rows, both], `${name}/gate_up/MatMul`);
-  const [gate, up] = g.node(
-    'Split',
-    [product, g.ints([parts, parts])],
-    `${name}/gate_up/Split`,
-    { axis: 0 },
-    { outputs: 2 },
-  ) as [string, string];
-  const sigmoid = g.op('Sigmoid', [gate], `${name}/act/Sigmoid`);
-  const silu = g.op('Mul', [gate, sigmoid], `${name}/act/Mul`);
-  const gated = g.op('Mul', [silu, up], `${name}/Mul`);
-  const down = g.op('Reshape', [weights.down, g.ints([parts, part, shape.hidden])], `${name}/down_proj/parts`);
-  const partial = g.op('MatMul', [gated, down], `${name}/down_proj/MatMul`);
-  // The parts' sum as a product with a row of ones ([1, P] · [P, rows × hidden]): a MatMul adds its inner dimension
-  // in one order whatever the number of rows, where ReduceSum's order changed with it on the WebGPU provider (a
-  // row batched then gave other tokens than alone).
-  const ones = g.weight(`${name}/down_proj/ones`, [1, parts], { kind: 'ones' });
-  const flat = g.op('Reshape', [partial, g.ints([parts, -1])], `${name}/down_proj/flat`);
-  const sum = g.op('MatMul', [ones, flat], `${name}/down_proj/sum`);
-  return g.op('Reshape', [sum, rowsShape], `${name}/down_proj/rows`);
 }

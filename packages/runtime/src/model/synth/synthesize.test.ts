@@ -174,25 +174,6 @@ describe('synthesizeModel, the forms of the fused graph', () => {
     }
   });
 
-  it('computes the same model with the MLP cut into batched parts, alone and batched', async () => {
-    const packed = write('mlp-plain');
-    const split = write('mlp-split', { mlp: 'split' });
-    const nodes = readGraphNodes(inspectModelFolder(split).onnxPath);
-    // Tiny's intermediate width 128 is cut into 8 parts of 16: gate and up in one MatMul, split, and the down
-    // projection's parts summed by a second MatMul, in each layer.
-    expect(nodes.filter((node) => node.opType === 'Split').length).toBe(SYNTH_SHAPES.tiny.layers);
-    expect(nodes.filter((node) => node.opType === 'MatMul').length).toBe(SYNTH_SHAPES.tiny.layers * 5 + 1);
-    const alone: string[] = [];
-    for (const prompt of PROMPTS) {
-      alone.push(await greedy(engine, split, prompt, 16));
-      expect(alone.at(-1)).toBe(await greedy(engine, packed, prompt, 16));
-    }
-    const model = await engine.get(split);
-    const together = await Promise.all(PROMPTS.map((prompt) => model.generate({ prompt, maxTokens: 16 })));
-    expect(together.map((result) => result.text)).toEqual(alone);
-    expect(() => write('mlp-int4', { mlp: 'split', weights: 'int4' })).toThrow(/split MLP needs float weights/);
-  });
-
   it('reads from the graph which side its rows are padded on', () => {
     const side = (folder: string) => paddingSide(readGraphNodes(inspectModelFolder(folder).onnxPath));
     expect(side(write('side-split', { rotary: 'nodes' }))).toBe('left');

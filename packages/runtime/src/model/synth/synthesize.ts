@@ -52,8 +52,6 @@ export function synthesizeModel(options: SynthesizeOptions): SynthesizedModel {
     throw new SynthOptionError(`unknown dtype "${dtype}" (expected fp16 or fp32)`);
   if (options.fused?.packedQkv && fusedForm(options.fused).rotary !== 'attention')
     throw new SynthOptionError('packed q, k and v need rotary inside the attention (rotary "attention")');
-  if (options.fused?.mlp === 'split' && options.fused.weights === 'int4')
-    throw new SynthOptionError('the split MLP needs float weights (not int4)');
   if (graph === 'plain' && options.fused) throw new SynthOptionError('fused graph options need the fused graph');
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new SynthOptionError(`the seed must be a whole number ≥ 0, not ${seed}`);
