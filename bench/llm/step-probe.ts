@@ -10,7 +10,7 @@
 // capture through the session config (onnxruntime-node 1.30's binding has no provider option for it).
 // Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
 //        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--profile-batch N]
-//        [--out FILE] MODEL_DIR...
+//        [--split-mlp] [--out FILE] MODEL_DIR...
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -18,6 +18,7 @@ import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
 import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
+import { withSplitMlps } from '../../packages/runtime/src/model/onnx/split-mlp.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
 import { configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
 import { median } from './stats.js';
@@ -71,10 +72,13 @@ async function open(folder: string, profilePrefix?: string): Promise<ort.Inferen
   // The decoder with the engine's greedy pick appended (for the `picked` mode); every output stays on the GPU: their
   // names read from the file, without a session on the CPU first.
   const path = graphFile(folder);
-  const patched = load === 'path' ? undefined : withGreedyPick(path, configOf(folder).vocab_size);
+  // --split-mlp: the MLPs split as the engine splits them on WebGPU (split-mlp.ts).
+  const split = args.includes('--split-mlp') ? withSplitMlps(path) : undefined;
+  const graph = split && 'bytes' in split ? split.bytes : undefined;
+  const patched = load === 'path' ? undefined : withGreedyPick(path, configOf(folder).vocab_size, graph);
   if (patched && !('bytes' in patched)) throw new Error(`${path}: ${patched.reason}`);
   // --load bytes: the file's own bytes, without the pick (what loading from memory alone changes).
-  const model = !patched ? path : load === 'bytes' ? readFileSync(path) : patched.bytes;
+  const model = !patched ? (graph ?? path) : load === 'bytes' ? (graph ?? readFileSync(path)) : patched.bytes;
   const outputs = [...readGraphOutputNames(path), ...(load === 'pick' ? [GREEDY_PICK_OUTPUT] : [])];
   const provider: ort.InferenceSession.ExecutionProviderConfig =
     device === 'webgpu' && validation ? ({ name: 'webgpu', validationMode: validation } as never) : device;
