@@ -148,12 +148,33 @@ interface SessionRequest {
 
 /**
  * A session of the graph on one provider, with its MLPs split and the greedy pick appended where asked and
- * possible; a graph rewritten opens from memory, with its folder for the weights kept outside it.
+ * possible; a graph rewritten opens from memory, with its folder for the weights kept outside it. A graph whose
+ * split form ONNX Runtime refuses opens as it is (the file's own error is then the one reported, if any).
  */
-function createSession(onnxPath: string, provider: Provider, options: SessionRequest): Promise<ort.InferenceSession> {
-  const outputs = () => readGraphOutputNames(onnxPath);
+async function createSession(
+  onnxPath: string,
+  provider: Provider,
+  options: SessionRequest,
+): Promise<ort.InferenceSession> {
   const split = options.splitMlp?.includes(provider) ? withSplitMlps(onnxPath) : undefined;
-  const graph = split && 'bytes' in split ? split.bytes : undefined;
+  if (split && 'bytes' in split) {
+    try {
+      return await openGraph(onnxPath, provider, options, split.bytes);
+    } catch {
+      // Fall through to the graph as it is.
+    }
+  }
+  return openGraph(onnxPath, provider, options, undefined);
+}
+
+/** The graph (`graph`: rewritten bytes of it, else the file) with the greedy pick appended where asked and possible. */
+function openGraph(
+  onnxPath: string,
+  provider: Provider,
+  options: SessionRequest,
+  graph: Uint8Array | undefined,
+): Promise<ort.InferenceSession> {
+  const outputs = () => readGraphOutputNames(onnxPath);
   const pick = options.greedyPick;
   const picked = pick?.on.includes(provider) ? withGreedyPick(onnxPath, pick.vocab, graph) : undefined;
   const model = picked && 'bytes' in picked ? picked.bytes : graph;
@@ -175,8 +196,9 @@ function createSession(onnxPath: string, provider: Provider, options: SessionReq
 }
 
 /**
- * The providers on which decoders' MLPs are split (split-mlp.ts): WebGPU, where it pays (H200, Qwen 0.5B shape:
- * 2,150 -> 3,040-3,290 tok/s at 32 rows); not the CPU, where the split form measured slower (decision 0016).
+ * The providers on which decoders' MLPs are split (split-mlp.ts): WebGPU, where it pays (H200, Qwen 0.5B shape,
+ * 32 rows: 2,195 -> 2,700-3,267 tok/s over four runs); not the CPU, where the split form measured slower
+ * (decision 0016).
  * GROUNDWORK_SPLIT_MLP=0 turns it off, =1 on for every provider.
  */
 export function splitMlpProviders(setting = process.env.GROUNDWORK_SPLIT_MLP): Provider[] {

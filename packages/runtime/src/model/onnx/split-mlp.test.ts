@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
@@ -168,9 +168,12 @@ describe('split MLPs in the engine, on the CPU (GROUNDWORK_SPLIT_MLP=1)', () => 
     }
   });
 
-  it('says why a graph is left alone: stories260K (width 172) has no MLP it can cut', () => {
+  it('says why a graph is left alone: no MLP it can cut (stories260K, width 172), a file that does not decode', () => {
     expect(withSplitMlps(join(STORIES_260K, 'onnx', 'model.onnx'))).toEqual({
       reason: 'the graph has no SiLU-gated MLP of the form that is split',
     });
+    const damaged = join(root, 'damaged.onnx');
+    writeFileSync(damaged, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+    expect(withSplitMlps(damaged)).toMatchObject({ reason: expect.stringMatching(/^the graph could not be read: /) });
   });
 });

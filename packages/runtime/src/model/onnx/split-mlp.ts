@@ -192,11 +192,17 @@ function splitMlpNodes(match: MlpMatch, prefix: string): { nodes: Node[]; initia
 
 /**
  * The decoder file with its MLPs split (splitMlps), as bytes to open with the file's folder as its external data
- * folder; or why not: no MLP of that form, or an operator set before 13. Reads the whole file (a graph with its
- * weights inside is at most 2 GB, protobuf's limit).
+ * folder; or why not: no MLP of that form, an operator set before 13, a file that does not decode. Reads the whole
+ * file (a graph with its weights inside is at most 2 GB, protobuf's limit).
  */
 export function withSplitMlps(onnxPath: string): { bytes: Uint8Array; count: number } | { reason: string } {
-  const model = onnx.ModelProto.decode(readFileSync(onnxPath));
+  let model: onnxProto.onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(readFileSync(onnxPath));
+  } catch (error) {
+    // A file that cannot be read or decoded is left to ONNX Runtime, which says what is wrong with it.
+    return { reason: `the graph could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
   const opset = Number(model.opsetImport.find((entry) => !entry.domain)?.version ?? 0);
   if (opset < 13) return { reason: `the graph imports operator set ${opset}; splitting an MLP needs 13 or later` };
   const count = model.graph ? splitMlps(model.graph) : 0;
