@@ -197,7 +197,7 @@ function openGraph(
 
 /**
  * The providers on which decoders' MLPs are split (split-mlp.ts): WebGPU, where it pays (H200, Qwen 0.5B shape,
- * 32 rows: 2,195 -> 2,700-3,267 tok/s over four runs); not the CPU, where the split form measured slower
+ * 32 rows: 2,195 -> 2,700-3,301 tok/s over five runs); not the CPU, where the split form measured slower
  * (decision 0016).
  * GROUNDWORK_SPLIT_MLP=0 turns it off, =1 on for every provider.
  */
