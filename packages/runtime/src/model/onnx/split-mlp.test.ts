@@ -118,6 +118,29 @@ describe('splitMlps', () => {
     }
   });
 
+  it('leaves a graph with subgraphs as it is (their nodes may read any value by name)', () => {
+    const model = mlpGraph();
+    const branch = (name: string) => ({
+      name,
+      node: [{ opType: 'Identity', input: ['gate'], output: [`${name}_out`], name: `${name}_identity` }],
+      output: [tensorValueInfo(`${name}_out`, FLOAT, ['batch', 'sequence', WIDTH])],
+    });
+    const { GRAPH } = onnx.AttributeProto.AttributeType;
+    model.graph!.node!.push(
+      onnx.NodeProto.fromObject({
+        opType: 'If',
+        input: ['flag'],
+        output: ['chosen'],
+        name: 'if',
+        attribute: [
+          { name: 'then_branch', type: GRAPH, g: branch('then') },
+          { name: 'else_branch', type: GRAPH, g: branch('else') },
+        ],
+      }),
+    );
+    expect(splitMlps(model.graph!)).toBe(0);
+  });
+
   it('leaves MLPs it does not recognise as they are', () => {
     for (const options of [{ activation: 'quick-gelu-1.702' as const }, { gateUsedElsewhere: true }, { width: 6 }]) {
       const model = mlpGraph(options);

@@ -49,10 +49,16 @@ const isFloat = (tensor: Initializer | undefined) => tensor?.dataType === FLOAT 
  * shaped back as x. As many kernels as before. Matched only exactly: MatMul gate and up over the same input with
  * float constant weights [hidden, width], SiLU as Sigmoid and Mul (as exporters write it) or QuickGelu with alpha
  * 1, their product into a MatMul down over a constant [width, hidden], the intermediate values used nowhere else.
- * Gives how many MLPs were rewritten; needs the default operator set 13 or later (Split's sizes as an input).
+ * Gives how many MLPs were rewritten (none in a graph with subgraphs); needs the default operator set 13 or later
+ * (Split's sizes as an input).
  */
 export function splitMlps(graph: Graph): number {
   const nodes = graph.node ?? [];
+  // A node holding subgraphs (If, Loop, Scan: Optimum's merged decoders) may read any value by name from inside
+  // them, which the counts below do not see; such graphs are left as they are.
+  const { GRAPH, GRAPHS } = onnx.AttributeProto.AttributeType;
+  if (nodes.some((node) => node.attribute?.some((attribute) => attribute.type === GRAPH || attribute.type === GRAPHS)))
+    return 0;
   const producers = new Map<string, Node>();
   const uses = new Map<string, number>();
   for (const node of nodes) {
