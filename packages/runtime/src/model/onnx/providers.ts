@@ -68,7 +68,7 @@ export function sessionOptions(
         )
       : undefined;
   return {
-    executionProviders: [provider],
+    executionProviders: [provider === 'webgpu' ? webgpuProvider() : provider],
     graphOptimizationLevel: 'all',
     // Errors only: the providers that auto tries and skips would otherwise print their failures.
     logSeverityLevel: 3,
@@ -82,6 +82,29 @@ export function sessionOptions(
       },
     },
   };
+}
+
+/** The storage-buffer cache modes of ONNX Runtime's WebGPU provider (GROUNDWORK_WEBGPU_BUFFER_CACHE). */
+export const WEBGPU_BUFFER_CACHE_MODES = ['bucket', 'simple', 'lazyRelease', 'disabled'] as const;
+
+/**
+ * The WebGPU provider with its storage-buffer cache as GROUNDWORK_WEBGPU_BUFFER_CACHE says; unset, the provider's
+ * default (bucket). The first session of a process sets it for every later one (the provider keeps one device
+ * context). Measured on an H200 (docs/benchmarks.md, decision 0016): bucket is the best all round but loses at 64
+ * rows (~3,400 tok/s); simple is fastest everywhere (64 rows ~5,700) but keeps every buffer size it has seen, so a
+ * long-running server's memory grows with each new cache length; lazyRelease and disabled free buffers but slow
+ * prompts down (time to first token 32 -> ~60 ms at 512 tokens). An unknown mode is an error naming the modes.
+ */
+export function webgpuProvider(
+  setting = process.env.GROUNDWORK_WEBGPU_BUFFER_CACHE,
+): ort.InferenceSession.ExecutionProviderConfig {
+  if (!setting) return 'webgpu';
+  if (!(WEBGPU_BUFFER_CACHE_MODES as readonly string[]).includes(setting))
+    throw new ModelLoadError(
+      'no-device',
+      `GROUNDWORK_WEBGPU_BUFFER_CACHE is "${setting}"; expected one of ${WEBGPU_BUFFER_CACHE_MODES.join(', ')}`,
+    );
+  return { name: 'webgpu', storageBufferCacheMode: setting } as ort.InferenceSession.ExecutionProviderConfig;
 }
 
 /**

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { STORIES_260K, temporaryFolder } from '../../testing/model-fixtures.js';
 import { synthesizeModel } from '../synth/synthesize.js';
 import { OnnxEngine } from './onnx-engine.js';
-import { splitMlpProviders } from './providers.js';
 import { mlpParts, splitMlps, withSplitMlps } from './split-mlp.js';
 import { tensorValueInfo } from './value-info.js';
 
@@ -148,12 +147,6 @@ describe('splitMlps', () => {
       expect(splitMlps(model.graph!)).toBe(0);
       expect(model.graph!.node).toHaveLength(before);
     }
-  });
-
-  it('splits on WebGPU by default, everywhere or nowhere when told', () => {
-    expect(splitMlpProviders(undefined)).toEqual(['webgpu']);
-    expect(splitMlpProviders('0')).toEqual([]);
-    expect(splitMlpProviders('1')).toEqual(['cpu', 'webgpu', 'cuda']);
   });
 });
 
