@@ -126,7 +126,14 @@ function attachPeer(rows: Row[], figures: PeerFigures): void {
 const env = { ...environment(root), gpu: gpuName() };
 if (process.env.BENCH_COMMIT) env.commit = process.env.BENCH_COMMIT;
 const heading = `${env.date} · ${device} (${model.info.provider}) · ${env.gpu ?? env.machine} · Node ${env.node} · commit ${env.commit}`;
-const description = `model ${bench.folder.name} (${bench.folder.dtype}, ${bench.folder.architecture.numLayers} layers, vocab ${bench.folder.architecture.vocabSize}), greedy, ${tokens} new tokens per request, median of ${settings.repeats} runs`;
+// The engine's settings from the environment that change these figures, named in the heading when set.
+const engineSettings = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name.startsWith('GROUNDWORK_')),
+) as Record<string, string>;
+const settingsNote = Object.entries(engineSettings)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(', ');
+const description = `model ${bench.folder.name} (${bench.folder.dtype}, ${bench.folder.architecture.numLayers} layers, vocab ${bench.folder.architecture.vocabSize}), greedy, ${tokens} new tokens per request, median of ${settings.repeats} runs${settingsNote ? `; ${settingsNote}` : ''}`;
 console.log(`\n**${heading}**\n\n${description}\n\n${formatTable(rows)}\n`);
 
 if (out) {
@@ -138,6 +145,7 @@ if (out) {
     model: { source, name: bench.folder.name, dtype: bench.folder.dtype, architecture: bench.folder.architecture },
     provider: model.info.provider,
     settings: { ...settings, threads },
+    engineSettings,
     rows,
     peer,
   };
