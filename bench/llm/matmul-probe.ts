@@ -8,12 +8,14 @@
 // `gemm` (Gemm on [batch, K]); `gemmT` (Gemm with the weight stored [N, K], transB).
 // Usage: node --conditions=source --import tsx bench/llm/matmul-probe.ts [--batches 1,8,32] [--runs 20]
 //        [--forms matmul,split4,...] [--profile DIR] [--out FILE]
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
+import { float16ToFloat32 } from '../../packages/runtime/src/model/onnx/tensors.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
 import { float16Bits } from '../../packages/runtime/src/model/synth/float16.js';
+import { gpuRuns, gpuTime, readProfile } from './gpu-profile.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -100,22 +102,10 @@ interface Row {
   maxDiff: number;
 }
 
-/** The GPU time of each Run (its kernels' durations summed) from the profile the session wrote. */
-function gpuTimes(prefix: string, count: number): { gpuUs: number; kernels: number } {
-  const file = readdirSync(profileDir).find((name) => name.startsWith(prefix) && name.endsWith('.json'));
-  if (!file) return { gpuUs: Number.NaN, kernels: 0 };
-  const events = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as {
-    cat: string;
-    name: string;
-    dur: number;
-    ts: number;
-  }[];
-  const kernels = events.filter((event) => event.cat === 'Api' && event.name.includes('&')).sort((a, b) => a.ts - b.ts);
-  const perRun = Math.round(kernels.length / count);
-  const sums: number[] = [];
-  for (let i = 0; i + perRun <= kernels.length; i += perRun)
-    sums.push(kernels.slice(i, i + perRun).reduce((sum, kernel) => sum + kernel.dur, 0));
-  return { gpuUs: median(sums.slice(2)), kernels: perRun };
+/** The median Run's GPU time (its kernels' durations summed; the first two Runs left out) and its kernel count. */
+function gpuTimes(prefix: string): { gpuUs: number; kernels: number } {
+  const runs = gpuRuns(readProfile(profileDir, prefix) ?? []).slice(2);
+  return { gpuUs: median(runs.map(gpuTime)), kernels: median(runs.map((run) => run.length)) };
 }
 
 const rows: Row[] = [];
@@ -140,7 +130,7 @@ for (const [shape, [k, n]] of Object.entries(shapes)) {
       for (let i = 0; i < runs; i++) out = (await profiled.run({ x })).y!.data as Uint16Array;
       profiled.endProfiling();
       await profiled.release();
-      const { gpuUs, kernels } = gpuTimes(prefix, runs);
+      const { gpuUs, kernels } = gpuTimes(prefix);
       const kept = await ort.InferenceSession.create(bytes, {
         executionProviders: ['webgpu'],
         logSeverityLevel: 3,
@@ -155,15 +145,11 @@ for (const [shape, [k, n]] of Object.entries(shapes)) {
       }
       await kept.release();
       reference ??= out;
+      const [got, expected] = [out, reference].map((bits) =>
+        float16ToFloat32(bits!, 0, bits!.length, new Float32Array(bits!.length)),
+      );
       let maxDiff = 0;
-      const half = (bits: number) => {
-        const e = (bits >> 10) & 0x1f;
-        const f = bits & 0x3ff;
-        const s = bits & 0x8000 ? -1 : 1;
-        return e === 0 ? s * 2 ** -14 * (f / 1024) : s * 2 ** (e - 15) * (1 + f / 1024);
-      };
-      for (let i = 0; i < (out?.length ?? 0); i++)
-        maxDiff = Math.max(maxDiff, Math.abs(half(out![i]!) - half(reference![i]!)));
+      for (let i = 0; i < got!.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got![i]! - expected![i]!));
       const row = { shape, form, batch, gpuUs, kernels, issueUs: median(issue.slice(2)), maxDiff };
       rows.push(row);
       log(

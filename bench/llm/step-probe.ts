@@ -11,7 +11,7 @@
 // Usage: node --conditions=source --import tsx bench/llm/step-probe.ts [--device webgpu|cpu] [--batches 1,32]
 //        [--steps 32] [--prompt 128] [--validation MODE] [--graph-capture] [--profile DIR] [--profile-batch N]
 //        [--split-mlp] [--out FILE] MODEL_DIR...
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
@@ -20,6 +20,7 @@ import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/m
 import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtime/src/model/onnx/logits-ops.js';
 import { withSplitMlps } from '../../packages/runtime/src/model/onnx/split-mlp.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
+import { gpuRuns, gpuTime, type ProfileEvent, readProfile } from './gpu-profile.js';
 import { configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
 import { median } from './stats.js';
 
@@ -342,15 +343,8 @@ if (args.includes('--out')) writeFileSync(option('out', ''), `${JSON.stringify(r
 
 function summarize(prefix: string): void {
   if (!profileDir) return;
-  const written = readdirSync(profileDir).filter((name) => name.startsWith(prefix) && name.endsWith('.json'));
-  if (written.length === 0) return;
-  const events = JSON.parse(readFileSync(join(profileDir, written[written.length - 1]!), 'utf8')) as {
-    cat: string;
-    name: string;
-    dur: number;
-    ts?: number;
-    args?: { op_name?: string; provider?: string };
-  }[];
+  const events = readProfile(profileDir, prefix);
+  if (!events) return;
   const byOp = new Map<string, { count: number; us: number }>();
   const runs = events.filter((event) => event.cat === 'Session' && event.name === 'model_run');
   for (const event of events) {
@@ -381,20 +375,13 @@ function summarize(prefix: string): void {
  * into Runs where the first kernel of the profile (the embedding's) comes again: the median Run's GPU time, and per
  * operator the median over Runs (a prefill among the decode steps is an outlier the medians leave out).
  */
-function summarizeGpu(prefix: string, events: { cat: string; name: string; dur: number; ts?: number }[]): void {
-  const kernels = events
-    .filter((event) => event.cat === 'Api' && event.name.includes('&'))
-    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
-  if (kernels.length === 0) {
+function summarizeGpu(prefix: string, events: readonly ProfileEvent[]): void {
+  const runs = gpuRuns(events);
+  if (runs.length === 0) {
     log(`profile of ${prefix}: no GPU timings (the device has no timestamp queries)`);
     return;
   }
-  const first = kernels[0]!.name;
-  const runs: (typeof kernels)[] = [];
-  for (const kernel of kernels) {
-    if (kernel.name === first || runs.length === 0) runs.push([]);
-    runs[runs.length - 1]!.push(kernel);
-  }
+  const kernels = runs.flat();
   const ops = new Set(kernels.map((kernel) => kernel.name.split('&')[1] ?? '?'));
   const table = [...ops]
     .map((op) => {
@@ -402,11 +389,11 @@ function summarizeGpu(prefix: string, events: { cat: string; name: string; dur: 
       return {
         op,
         kernelsPerRun: median(perRun.map((list) => list.length)),
-        gpuMsPerRun: median(perRun.map((list) => list.reduce((sum, kernel) => sum + kernel.dur, 0))) / 1000,
+        gpuMsPerRun: median(perRun.map(gpuTime)) / 1000,
       };
     })
     .sort((a, b) => b.gpuMsPerRun - a.gpuMsPerRun);
-  const totals = runs.map((run) => run.reduce((sum, kernel) => sum + kernel.dur, 0));
+  const totals = runs.map(gpuTime);
   const spans = runs.map((run) => (run[run.length - 1]!.ts ?? 0) + run[run.length - 1]!.dur - (run[0]!.ts ?? 0));
   log(
     `GPU profile of ${prefix}, batch ${profileBatch}: ${runs.length} runs, GPU busy median ${median(totals) / 1000} ms, first to last kernel median ${median(spans) / 1000} ms`,
