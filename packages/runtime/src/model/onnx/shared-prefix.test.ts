@@ -52,47 +52,16 @@ describe('sharedPrefix', () => {
     ).toBe(6);
   });
   it('refuses short prefixes, one prompt, and GroupQueryAttention graphs', () => {
-    expect(
-      sharedPrefix(
-        [
-          [...base, 50],
-          [...base, 60],
-        ],
-        PLAIN,
-        11,
-      ),
-    ).toBe(0);
+    // Two prompts that share `base` (10 tokens) and differ in their last.
+    const pair = [
+      [...base, 50],
+      [...base, 60],
+    ];
+    expect(sharedPrefix(pair, PLAIN, 11)).toBe(0);
     expect(sharedPrefix([[...base, 50]], PLAIN, 1)).toBe(0);
-    expect(
-      sharedPrefix(
-        [
-          [...base, 50],
-          [...base, 60],
-        ],
-        PLAIN,
-        0,
-      ),
-    ).toBe(0);
-    expect(
-      sharedPrefix(
-        [
-          [...base, 50],
-          [...base, 60],
-        ],
-        GENAI,
-        4,
-      ),
-    ).toBe(0);
-    expect(
-      sharedPrefix(
-        [
-          [...base, 50],
-          [...base, 60],
-        ],
-        { ...GENAI, padding: 'left' },
-        4,
-      ),
-    ).toBe(0);
+    expect(sharedPrefix(pair, PLAIN, 0)).toBe(0);
+    expect(sharedPrefix(pair, GENAI, 4)).toBe(0);
+    expect(sharedPrefix(pair, { ...GENAI, padding: 'left' }, 4)).toBe(0);
   });
 });
 
