@@ -152,6 +152,39 @@ describe('continuous batching on stories260K (CPU)', () => {
     expect(calls.keep).toBeGreaterThanOrEqual(3);
   });
 
+  it('prefills prompts of very different lengths apart, computing less, each row as it gives alone', async () => {
+    // 114 tokens against 5: one padded prefill would compute 2 × 114 positions, two prefills 119 and a Run more.
+    const long = [...second.prompt_ids, ...second.greedy_ids, ...first.prompt_ids, ...first.greedy_ids];
+    const short = first.prompt_ids;
+    const longAlone = await decode.submit(greedyRow(long, 24));
+    expect(model.prefillGroups([long, short])).toEqual([[1], [0]]);
+    const together = async (on: OnnxBatchModel) => {
+      const scheduler = new DecodeScheduler(on, { maxBatch: 8, joinWindowMs: 2, contextLength: 512 });
+      const before = on.promptPositions;
+      const outcomes = await Promise.all([
+        scheduler.submit(greedyRow(long, 24)),
+        scheduler.submit(greedyRow(short, 24)),
+      ]);
+      return { outcomes, positions: on.promptPositions - before };
+    };
+    const expected = [longAlone, { tokens: first.greedy_ids.slice(0, 24), finish: 'length' }];
+    expect(await together(model)).toEqual({ outcomes: expected, positions: long.length + short.length });
+    // Turned off (GROUNDWORK_PREFILL_GROUPS=0), the same rows, the short one padded to the long one's length.
+    const spec = readSessionSpec(session, folder.architecture);
+    const oneRun = await OnnxBatchModel.open(session, spec, {
+      provider: 'cpu',
+      padId: 0,
+      vocabSize: 512,
+      groupPrefills: false,
+    });
+    try {
+      expect(oneRun.prefillGroups([long, short])).toEqual([[0, 1]]);
+      expect(await together(oneRun)).toEqual({ outcomes: expected, positions: 2 * long.length });
+    } finally {
+      await oneRun.close();
+    }
+  });
+
   it('gives a seeded sampled request the same tokens alone and joining a running batch', async () => {
     const sampled = () => {
       const sampler = new Sampler({ temperature: 1, topP: 0.95, topK: 50 }, 7);

@@ -42,9 +42,14 @@ class ScriptedBatchModel implements BatchModel<ScriptedBatch> {
   /** Called at the start of every step, with its number (from 1); may return a promise that holds the step. */
   onStep: ((step: number) => Promise<void> | undefined) | undefined;
   failStep: number | undefined;
+  /** Set by a test: how the double cuts waiting prompts into prefills (unset: all in one). */
+  prefillGroups: ((prompts: readonly (readonly number[])[]) => number[][]) | undefined;
+  /** Set by a test: a prefill of these prompts throws. */
+  failPrefill: ((prompts: readonly (readonly number[])[]) => boolean) | undefined;
   private steps = 0;
 
   async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<ScriptedBatch>> {
+    if (this.failPrefill?.(prompts)) throw new Error('out of memory for this prompt');
     this.calls.push({ type: 'prefill', rows: prompts.length });
     this.needs.push(`prefill:${prompts.length}:${options?.need}`);
     return this.answer({ histories: prompts.map((prompt) => [...prompt]) }, options);
@@ -275,6 +280,59 @@ describe('DecodeScheduler (scripted model)', () => {
     expect(model.needs.at(-1)).toBe('step:1:argmax');
     expect(model.needs.at(-2)).toBe('prefill:1:argmax');
     expect(picks).toBe(12);
+  });
+
+  it('prefills waiting requests in the groups the model cuts them into, each row as it would go alone', async () => {
+    const model = new ScriptedBatchModel();
+    const cuts: number[][][] = [];
+    model.prefillGroups = (prompts) => {
+      // Short prompts together, long ones apart, as the ONNX model cuts by length.
+      const short = prompts.flatMap((prompt, index) => (prompt.length < 3 ? [index] : []));
+      const long = prompts.flatMap((prompt, index) => (prompt.length >= 3 ? [index] : []));
+      cuts.push([short, long]);
+      return [short, long];
+    };
+    const decode = scheduler(model);
+    const requests = [
+      { prompt: [9, 8, 7, 6], maxTokens: 5 },
+      { prompt: [1], maxTokens: 6 },
+      { prompt: [5, 4, 3], maxTokens: 4 },
+      { prompt: [2, 2], maxTokens: 3 },
+    ];
+    const outcomes = await Promise.all(
+      requests.map(({ prompt, maxTokens }) => decode.submit(decodeRow(prompt, maxTokens))),
+    );
+    expect(outcomes).toEqual(requests.map(({ prompt, maxTokens }) => done(alone(prompt, maxTokens))));
+    expect(cuts).toEqual([
+      [
+        [1, 3],
+        [0, 2],
+      ],
+    ]);
+    // Two prefills of two rows, merged into one batch that then decodes all four rows.
+    expect(model.calls.slice(0, 4)).toEqual([
+      { type: 'prefill', rows: 2 },
+      { type: 'prefill', rows: 2 },
+      { type: 'merge', rows: 4 },
+      { type: 'step', rows: 4 },
+    ]);
+  });
+
+  it('fails only the requests of a group whose prefill throws', async () => {
+    const model = new ScriptedBatchModel();
+    model.prefillGroups = (prompts) => prompts.map((_, index) => [index]);
+    model.failPrefill = (prompts) => prompts.some((prompt) => prompt.includes(99));
+    const decode = scheduler(model);
+    const settled = await Promise.allSettled([
+      decode.submit(decodeRow([1, 2], 4)),
+      decode.submit(decodeRow([99, 98], 4)),
+      decode.submit(decodeRow([3], 5)),
+    ]);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'out of memory for this prompt' });
+    expect((settled[0] as PromiseFulfilledResult<RowOutcome>).value).toEqual(done(alone([1, 2], 4)));
+    expect((settled[2] as PromiseFulfilledResult<RowOutcome>).value).toEqual(done(alone([3], 5)));
+    expect(model.live.size).toBe(0);
   });
 
   it('fails the rows of a step that throws, and serves requests that come after', async () => {

@@ -49,6 +49,12 @@ export interface StepOptions {
 export interface BatchModel<Batch> {
   /** Runs prompts as a new batch, in order. */
   prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<Batch>>;
+  /**
+   * How prompts that wait together are cut into prefills: groups of indices into `prompts`, each group one
+   * `prefill` (prompts of very different lengths padded into one would compute the longest length for every row).
+   * Without it, they are prefilled together.
+   */
+  prefillGroups?(prompts: readonly (readonly number[])[]): number[][];
   /** Feeds each row its next token. */
   step(batch: Batch, tokens: readonly number[], options?: StepOptions): Promise<BatchStep<Batch>>;
   /** One batch of `first`'s rows followed by `second`'s. */
@@ -97,7 +103,8 @@ interface Entry {
  * Continuous batching: one running batch that requests join at step boundaries and leave the moment they end.
  *
  * A request arriving while the batch decodes waits for the current step to end; then every request waiting is
- * prefilled together and merged into the batch, and decoding goes on with all rows. A row that ends (end of
+ * prefilled (together, or in groups of similar lengths where the model cuts them so) and merged into the batch, and
+ * decoding goes on with all rows. A row that ends (end of
  * sequence, stop, length, cancel) is answered at once and its cache rows are dropped before the next step, so no
  * step is spent on it. Each row keeps its own sampler and stop conditions; the model keeps each row's positions and
  * padding, so a row's logits do not depend on the rows beside it.
@@ -158,7 +165,10 @@ export class DecodeScheduler<Batch> {
     this.running = false;
   }
 
-  /** Prefills the requests waiting (as many as there is room for) and merges them into the running batch. */
+  /**
+   * Prefills the requests waiting (as many as there is room for), in the groups the model cuts them into, and
+   * merges them into the running batch.
+   */
   private async admit(joining: Entry[]): Promise<void> {
     const room = this.options.maxBatch - this.active.length;
     if (room <= 0 || this.waiting.length === 0) return;
@@ -169,20 +179,33 @@ export class DecodeScheduler<Batch> {
       else joining.push(entry);
     }
     if (joining.length === 0) return;
+    const prompts = joining.map((entry) => entry.row.promptIds);
+    const groups = this.model.prefillGroups?.(prompts) ?? [prompts.map((_, index) => index)];
+    for (const group of groups.map((indices) => indices.map((index) => joining[index]!)))
+      await this.join(group, joining);
+  }
+
+  /** Prefills one group of the joining requests and merges it into the running batch (or starts it). */
+  private async join(group: Entry[], joining: Entry[]): Promise<void> {
+    const leaveJoining = () => {
+      for (const entry of group) joining.splice(joining.indexOf(entry), 1);
+    };
     let prefill: BatchStep<Batch>;
     try {
       prefill = await this.model.prefill(
-        joining.map((entry) => entry.row.promptIds),
-        needs(joining),
+        group.map((entry) => entry.row.promptIds),
+        needs(group),
       );
     } catch (error) {
-      // The joiners' prefill failed (a prompt too large for memory, say): the running batch is untouched.
-      this.fail(joining.splice(0), error, false);
+      // The group's prefill failed (a prompt too large for memory, say): the running batch is untouched.
+      leaveJoining();
+      this.fail(group, error, false);
       return;
     }
-    this.pick(joining, prefill);
+    this.pick(group, prefill);
     this.batch = this.batch === undefined ? prefill.batch : await this.model.merge(this.batch, prefill.batch);
-    this.active.push(...joining.splice(0));
+    leaveJoining();
+    this.active.push(...group);
   }
 
   /** Drops the cache rows of the rows that ended. */

@@ -13,6 +13,7 @@ import type { BatchModel, BatchStep, StepOptions } from './decode-scheduler.js';
 import type { Provider } from './device.js';
 import { GREEDY_PICK_OUTPUT } from './greedy-pick.js';
 import { CHAIN_READ_STEPS, LogitsOps } from './logits-ops.js';
+import { PREFILL_RUN_POSITIONS, prefillGroups } from './prefill-groups.js';
 import type { SessionSpec } from './session-spec.js';
 import { booleanTensor, cpuData, emptyCache, float16ToFloat32, integerTensor, type Tensor } from './tensors.js';
 
@@ -38,6 +39,8 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     private readonly logitsOps: LogitsOps | undefined,
     /** The fewest tokens prompts prefilled together must share for them to be computed once (0: never). */
     private readonly minSharedPrefix: number,
+    /** A prefill Run's fixed cost in prompt positions (prefill-groups.ts); undefined: prompts are never cut into groups. */
+    private readonly prefillRunPositions: number | undefined,
   ) {
     this.logitsRow = new Float32Array(vocabSize);
   }
@@ -47,12 +50,21 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
    * `deviceLogits`: the logits go through the logits helpers (greedy steps pick their tokens there); it must be set
    * when the session keeps its logits on the GPU (openSession's `logitsOnDevice` on WebGPU) and may be set on any
    * provider (tests use it on the CPU). `minSharedPrefix`: prompts prefilled together that begin with at least that
-   * many equal tokens compute them once (default DEFAULT_MIN_SHARED_PREFIX; 0 turns it off).
+   * many equal tokens compute them once (default DEFAULT_MIN_SHARED_PREFIX; 0 turns it off). `groupPrefills`
+   * (default true): prompts of different lengths waiting together are cut into prefills of similar lengths where
+   * that computes less (prefillGroups).
    */
   static async open(
     session: ort.InferenceSession,
     spec: SessionSpec,
-    options: { provider: Provider; padId: number; vocabSize: number; deviceLogits?: boolean; minSharedPrefix?: number },
+    options: {
+      provider: Provider;
+      padId: number;
+      vocabSize: number;
+      deviceLogits?: boolean;
+      minSharedPrefix?: number;
+      groupPrefills?: boolean;
+    },
   ): Promise<OnnxBatchModel> {
     const ops = await CacheOps.open(spec, options.provider);
     // The graph's own logits width where it declares one (config.json's vocab_size can differ from the lm_head's).
@@ -65,7 +77,21 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
       throw error;
     }
     const minShared = options.minSharedPrefix ?? DEFAULT_MIN_SHARED_PREFIX;
-    return new OnnxBatchModel(session, spec, ops, options.padId, vocab, logitsOps, minShared);
+    const runPositions = options.groupPrefills === false ? undefined : PREFILL_RUN_POSITIONS[options.provider];
+    return new OnnxBatchModel(session, spec, ops, options.padId, vocab, logitsOps, minShared, runPositions);
+  }
+
+  /**
+   * Prompts of different lengths waiting together, cut into prefills of similar lengths where padding them into
+   * one would compute more (prefill-groups.ts). Prompts that share a prefix stay together: computing it once saves
+   * more than their padding costs.
+   */
+  prefillGroups(prompts: readonly (readonly number[])[]): number[][] {
+    const all = [prompts.map((_, index) => index)];
+    if (this.prefillRunPositions === undefined || prompts.length < 2) return all;
+    if (sharedPrefix(prompts, this.spec, this.minSharedPrefix) > 0) return all;
+    const lengths = prompts.map((prompt) => prompt.length);
+    return prefillGroups(lengths, this.prefillRunPositions, this.spec.padding === 'right');
   }
 
   async prefill(prompts: readonly (readonly number[])[], options?: StepOptions): Promise<BatchStep<OnnxBatch>> {
