@@ -1,17 +1,21 @@
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { float16Bits } from '../synth/float16.js';
 import { CacheOps, type CacheTensors } from './cache-ops.js';
 import type { SessionSpec } from './session-spec.js';
 
 const HEADS = 2;
 const DIM = 3;
+/** A decoder layer's cache input and output names. */
+const layerNames = (index: number) => ({
+  pastKey: `past_key_values.${index}.key`,
+  pastValue: `past_key_values.${index}.value`,
+  presentKey: `present.${index}.key`,
+  presentValue: `present.${index}.value`,
+});
+
 const spec = {
-  layers: [0, 1].map((index) => ({
-    pastKey: `past_key_values.${index}.key`,
-    pastValue: `past_key_values.${index}.value`,
-    presentKey: `present.${index}.key`,
-    presentValue: `present.${index}.value`,
-  })),
+  layers: [0, 1].map(layerNames),
   cacheType: 'float32',
   kvHeads: HEADS,
   headDim: DIM,
@@ -99,5 +103,58 @@ describe('CacheOps (CPU)', () => {
     expect(key[1]![1]![2]).toEqual([0, 1, 2].map((d) => value(3, 1, 0, 0, 1, 3, d)));
     const val = nested(selected[spec.layers[0]!.pastValue]!);
     expect(val[1]![0]![0]).toEqual([0, 1, 2].map((d) => value(3, 0, 1, 0, 0, 1, d)));
+  });
+
+  it("merges half-precision caches of other sizes one after another (the graph names each input's sizes apart)", async () => {
+    // A decoder's shape: 24 layers, 2 KV heads of 64; ONNX Runtime casts the fp16 Pad's input and output on the CPU.
+    const half = {
+      ...spec,
+      layers: Array.from({ length: 24 }, (_, index) => layerNames(index)),
+      cacheType: 'float16',
+      kvHeads: 2,
+      headDim: 64,
+      padding: 'right',
+    } as SessionSpec;
+    const filled = (rows: number, length: number, fill: number): CacheTensors =>
+      Object.fromEntries(
+        half.layers.flatMap((layer) =>
+          [layer.pastKey, layer.pastValue].map((name) => [
+            name,
+            new ort.Tensor('float16', new Uint16Array(rows * 2 * length * 64).fill(float16Bits(fill)), [
+              rows,
+              2,
+              length,
+              64,
+            ]),
+          ]),
+        ),
+      );
+    const halfOps = await CacheOps.open(half, 'cpu');
+    try {
+      for (const [rowsA, lengthA, rowsB, lengthB] of [
+        [6, 256, 2, 512],
+        [3, 128, 1, 16],
+        [1, 16, 3, 128],
+      ] as const) {
+        const length = Math.max(lengthA, lengthB);
+        const merged = await halfOps.merge(
+          filled(rowsA, lengthA, 1),
+          length - lengthA,
+          filled(rowsB, lengthB, 2),
+          length - lengthB,
+        );
+        const last = merged[half.layers[23]!.pastValue]!;
+        expect(last.dims).toEqual([rowsA + rowsB, 2, length, 64]);
+        const data = last.data as Uint16Array;
+        const at = (row: number, position: number) => data[(row * 2 * length + position) * 64]!;
+        // The first batch's rows, then the second's, each padded with zeros at the back to the longer length.
+        expect([at(0, 0), at(0, lengthA - 1), at(rowsA, 0), at(rowsA, lengthB - 1)]).toEqual(
+          [1, 1, 2, 2].map(float16Bits),
+        );
+        expect(at(lengthA < length ? 0 : rowsA, length - 1)).toBe(0);
+      }
+    } finally {
+      await halfOps.release();
+    }
   });
 });

@@ -98,7 +98,11 @@ export class CacheOps {
 export function cacheGraphs(spec: SessionSpec): Record<'merge' | 'select', { bytes: Uint8Array; outputs: string[] }> {
   const { INT64, FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
   const elemType = spec.cacheType === 'float16' ? FLOAT16 : FLOAT;
-  const cacheValue = (name: string) => tensorValueInfo(name, elemType, ['batch', spec.kvHeads, 'length', spec.headDim]);
+  // Each input's batch and length dimensions get names of their own: with one shared name ONNX Runtime may take two
+  // inputs for the same size and plan one's buffer for the other (on the CPU, the Casts it inserts around an fp16
+  // Pad then failed: "Shape mismatch attempting to re-use buffer" when two batches of different sizes merged).
+  const cacheValue = (name: string) =>
+    tensorValueInfo(name, elemType, [`${name}_batch`, spec.kvHeads, `${name}_length`, spec.headDim]);
   const indices = (name: string) => tensorValueInfo(name, INT64, [`${name}_size`]);
   const node = (opType: string, input: string[], output: string, attribute: object[] = []) => ({
     opType,
