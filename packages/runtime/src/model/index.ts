@@ -7,6 +7,7 @@ export * from './hub/index.js';
 export * from './nli/index.js';
 export {
   type DeviceRequest,
+  describeLoadedModel,
   describeProviderChoice,
   type Provider,
   type ProviderChoice,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
+import { describeLoadedModel, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { type App, createApp } from '../app.js';
@@ -113,10 +113,7 @@ async function evaluate(flow: string | undefined, options: EvalOptions, context:
     searchPaths,
     cwd: context.cwd,
     ...(options.model ? { defaultModel: options.model } : {}),
-    onLoad: (info) => {
-      const choice = describeProviderChoice({ provider: info.provider, reasons: info.providerReasons });
-      context.stderr.write(`groundwork: model ${info.name} (${info.dtype}) runs on ${choice}\n`);
-    },
+    onLoad: (info) => context.stderr.write(`groundwork: ${describeLoadedModel(info)}\n`),
   });
   const app = createApp({ db, models: onnxModelHost(engine, searchPaths, device), log: pino({ level: 'silent' }) });
   try {

@@ -9,7 +9,7 @@ import {
   type RunResult,
   runFlow,
 } from '@groundwork/runtime';
-import { describeProviderChoice, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
+import { describeLoadedModel, modelSearchPaths, OnnxEngine, parseDeviceRequest } from '@groundwork/runtime/models';
 import type { Retriever } from '@groundwork/runtime/retrieval';
 import { Command } from 'commander';
 import { resolveScorer } from '../groundedness/scorers.js';
@@ -82,10 +82,7 @@ function modelEngine(options: RunCommandOptions, context: CliContext): OnnxEngin
     cwd: context.cwd,
     ...(options.model ? { defaultModel: options.model } : {}),
     ...(options.dtype ? { dtype: options.dtype } : {}),
-    onLoad: (info) => {
-      const choice = describeProviderChoice({ provider: info.provider, reasons: info.providerReasons });
-      context.stderr.write(`groundwork: model ${info.name} (${info.dtype}) runs on ${choice}\n`);
-    },
+    onLoad: (info) => context.stderr.write(`groundwork: ${describeLoadedModel(info)}\n`),
   });
 }
 

@@ -78,6 +78,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<number
           model: info.name,
           dtype: info.dtype,
           provider: describeProviderChoice({ provider: info.provider, reasons: info.providerReasons }),
+          ...(info.graphChanges.length ? { graphChanges: info.graphChanges } : {}),
         },
         'model loaded',
       ),

@@ -3,7 +3,7 @@ import { type LoadedModelInfo, listModels, type ModelSummary, type OnnxEngine } 
 
 export interface ModelListing extends ModelSummary {
   /** Set once the model is loaded: the execution provider it runs on and why others were passed over. */
-  loaded?: Pick<LoadedModelInfo, 'provider' | 'providerReasons' | 'dtype'>;
+  loaded?: Pick<LoadedModelInfo, 'provider' | 'providerReasons' | 'dtype' | 'graphChanges'>;
 }
 
 /** The models the server runs flows and chat completions with. */
@@ -26,7 +26,15 @@ export function onnxModelHost(engine: OnnxEngine, searchPaths: readonly string[]
       return listModels(searchPaths).map((model) => {
         const info = loaded.find((candidate) => candidate.path === model.path);
         return info
-          ? { ...model, loaded: { provider: info.provider, providerReasons: info.providerReasons, dtype: info.dtype } }
+          ? {
+              ...model,
+              loaded: {
+                provider: info.provider,
+                providerReasons: info.providerReasons,
+                dtype: info.dtype,
+                graphChanges: info.graphChanges,
+              },
+            }
           : model;
       });
     },

@@ -14,7 +14,12 @@ const listing: ModelListing[] = [
     sizeBytes: 1000,
     contextLength: 512,
     hasChatTemplate: false,
-    loaded: { provider: 'cpu', providerReasons: { cuda: 'no CUDA libraries' }, dtype: 'fp32' },
+    loaded: {
+      provider: 'cpu',
+      providerReasons: { cuda: 'no CUDA libraries' },
+      dtype: 'fp32',
+      graphChanges: ['24 SiLU-gated MLPs split into parts (decision 0016)'],
+    },
   },
   { name: 'broken', path: '/srv/models/broken', problem: 'no tokenizer.json' },
 ];

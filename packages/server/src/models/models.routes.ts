@@ -20,6 +20,9 @@ export const modelListingSchema = z.object({
         .partialRecord(z.enum(['cpu', 'webgpu', 'cuda']), z.string())
         .describe('Why each provider tried before this one was not used'),
       dtype: z.string(),
+      graphChanges: z
+        .array(z.string())
+        .describe('What the engine changed in the graph when it loaded it, in memory (the file is untouched)'),
     })
     .optional()
     .describe('Set once the model has been used: the execution provider it runs on and why others were passed over'),

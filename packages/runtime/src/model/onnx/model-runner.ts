@@ -59,7 +59,7 @@ export class ModelRunner {
     const tokenizer = TextTokenizer.fromFiles(folder.tokenizerPath, folder.tokenizerConfigPath);
     // On WebGPU the logits stay on the GPU, where greedy steps pick their tokens, and the decoder gets its own greedy
     // pick so that greedy steps can chain there (onnx-batch-model.ts).
-    const { session, choice } = await openSession(folder.onnxPath, device, {
+    const { session, choice, graphChanges } = await openSession(folder.onnxPath, device, {
       threads,
       logitsOnDevice: true,
       greedyPick: { on: chainSteps() > 1 ? ['webgpu'] : [], vocab: folder.architecture.vocabSize },
@@ -109,6 +109,7 @@ export class ModelRunner {
       architecture,
       hasChatTemplate: folder.chatTemplate !== undefined,
       contextLength: architecture.contextLength,
+      graphChanges,
     };
     return new ModelRunner(info, session, model, scheduler, tokenizer, folder.chatTemplate, eos);
   }

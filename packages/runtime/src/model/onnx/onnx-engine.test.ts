@@ -30,6 +30,8 @@ describe('OnnxEngine on stories260K (CPU)', () => {
       dtype: 'fp32',
       provider: 'cpu',
       contextLength: 512,
+      // Nothing rewritten on the CPU: the MLP split is for WebGPU, the greedy pick for chained GPU steps.
+      graphChanges: [],
     });
     expect(model.info.providerReasons.cuda).toMatch(/CUDA provider libraries are not installed/);
     expect(model.info.providerReasons.webgpu).toMatch(/Vulkan|adapter/);

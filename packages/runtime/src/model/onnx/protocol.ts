@@ -14,6 +14,8 @@ export interface LoadedModelInfo {
   architecture: ModelArchitecture;
   hasChatTemplate: boolean;
   contextLength: number;
+  /** What the engine changed in the graph when it opened it, in memory (the file is untouched); empty for none. */
+  graphChanges: string[];
 }
 
 export interface SerializedError {

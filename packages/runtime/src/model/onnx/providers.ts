@@ -133,7 +133,7 @@ export async function openSession(
    * that cannot take it opens as it is.
    */
   options: SessionRequest = {},
-): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
+): Promise<OpenedSession & { choice: ProviderChoice }> {
   const order: Provider[] = request === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [request];
   const reasons: Partial<Record<Provider, string>> = {};
   for (const provider of order) {
@@ -145,8 +145,8 @@ export async function openSession(
       continue;
     }
     try {
-      const session = await createSession(onnxPath, provider, options);
-      return { session, choice: { provider, reasons } };
+      const opened = await createSession(onnxPath, provider, options);
+      return { ...opened, choice: { provider, reasons } };
     } catch (error) {
       const explained = explainSessionError(error, onnxPath);
       const isModelProblem = explained.code !== 'no-device';
@@ -159,6 +159,12 @@ export async function openSession(
     }
   }
   throw new ModelLoadError('no-device', 'no execution provider could open the model');
+}
+
+/** An open session, and what the engine changed in its graph when it opened it (in memory; the file is untouched). */
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  graphChanges: string[];
 }
 
 interface SessionRequest {
@@ -174,15 +180,13 @@ interface SessionRequest {
  * possible; a graph rewritten opens from memory, with its folder for the weights kept outside it. A graph whose
  * split form ONNX Runtime refuses opens as it is (the file's own error is then the one reported, if any).
  */
-async function createSession(
-  onnxPath: string,
-  provider: Provider,
-  options: SessionRequest,
-): Promise<ort.InferenceSession> {
+async function createSession(onnxPath: string, provider: Provider, options: SessionRequest): Promise<OpenedSession> {
   const split = options.splitMlp?.includes(provider) ? withSplitMlps(onnxPath) : undefined;
   if (split && 'bytes' in split) {
     try {
-      return await openGraph(onnxPath, provider, options, split.bytes);
+      const opened = await openGraph(onnxPath, provider, options, split.bytes);
+      const mlps = `${split.count} SiLU-gated MLP${split.count === 1 ? '' : 's'} split into parts (decision 0016)`;
+      return { ...opened, graphChanges: [mlps, ...opened.graphChanges] };
     } catch {
       // Fall through to the graph as it is.
     }
@@ -191,31 +195,32 @@ async function createSession(
 }
 
 /** The graph (`graph`: rewritten bytes of it, else the file) with the greedy pick appended where asked and possible. */
-function openGraph(
+async function openGraph(
   onnxPath: string,
   provider: Provider,
   options: SessionRequest,
   graph: Uint8Array | undefined,
-): Promise<ort.InferenceSession> {
+): Promise<OpenedSession> {
   const outputs = () => readGraphOutputNames(onnxPath);
   const pick = options.greedyPick;
   const picked = pick?.on.includes(provider) ? withGreedyPick(onnxPath, pick.vocab, graph) : undefined;
-  const model = picked && 'bytes' in picked ? picked.bytes : graph;
-  if (!model)
-    return ort.InferenceSession.create(
-      onnxPath,
-      sessionOptions(provider, options.threads, outputs, options.logitsOnDevice),
-    );
-  return ort.InferenceSession.create(
+  const withPick = picked !== undefined && 'bytes' in picked;
+  const model = withPick ? picked.bytes : graph;
+  if (!model) {
+    const fileOptions = sessionOptions(provider, options.threads, outputs, options.logitsOnDevice);
+    return { session: await ort.InferenceSession.create(onnxPath, fileOptions), graphChanges: [] };
+  }
+  const session = await ort.InferenceSession.create(
     model,
     sessionOptions(
       provider,
       options.threads,
-      () => (picked && 'bytes' in picked ? [...outputs(), GREEDY_PICK_OUTPUT] : outputs()),
+      () => (withPick ? [...outputs(), GREEDY_PICK_OUTPUT] : outputs()),
       options.logitsOnDevice,
       dirname(onnxPath),
     ),
   );
+  return { session, graphChanges: withPick ? [`greedy pick appended (${GREEDY_PICK_OUTPUT}, decision 0014)`] : [] };
 }
 
 /**

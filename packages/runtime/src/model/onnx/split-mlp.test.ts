@@ -155,7 +155,10 @@ describe('split MLPs in the engine, on the CPU (GROUNDWORK_SPLIT_MLP=1)', () => 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const prompts = ['t5 t17 t3', 't100 t200 t300 t400 t401 t402 t9', 't7'];
 
-  async function texts(folder: string, setting: string): Promise<{ alone: string[]; together: string[] }> {
+  async function texts(
+    folder: string,
+    setting: string,
+  ): Promise<{ alone: string[]; together: string[]; graphChanges: string[] }> {
     const previous = process.env.GROUNDWORK_SPLIT_MLP;
     process.env.GROUNDWORK_SPLIT_MLP = setting;
     const engine = new OnnxEngine({ device: 'cpu', searchPaths: [] });
@@ -164,7 +167,7 @@ describe('split MLPs in the engine, on the CPU (GROUNDWORK_SPLIT_MLP=1)', () => 
       const alone: string[] = [];
       for (const prompt of prompts) alone.push((await model.generate({ prompt, maxTokens: 12 })).text);
       const together = await Promise.all(prompts.map((prompt) => model.generate({ prompt, maxTokens: 12 })));
-      return { alone, together: together.map((result) => result.text) };
+      return { alone, together: together.map((result) => result.text), graphChanges: model.info.graphChanges };
     } finally {
       await engine.close();
       if (previous === undefined) delete process.env.GROUNDWORK_SPLIT_MLP;
@@ -181,6 +184,9 @@ describe('split MLPs in the engine, on the CPU (GROUNDWORK_SPLIT_MLP=1)', () => 
       const split = await texts(folder.path, '1');
       expect(split.alone).toEqual(whole.alone);
       expect(split.together).toEqual(whole.alone);
+      // The model's info says what was changed in memory (the CLI prints it, GET /api/models lists it).
+      expect(whole.graphChanges).toEqual([]);
+      expect(split.graphChanges).toEqual(['2 SiLU-gated MLPs split into parts (decision 0016)']);
     }
   });
 
