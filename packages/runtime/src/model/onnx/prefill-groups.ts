@@ -19,8 +19,8 @@ export const MERGE_RUNS = 0.5;
  * for its merge, plus rows × its longest length, and the cheapest cut is found exactly (groups of neighbouring
  * lengths are enough: moving a prompt to a group of longer ones never makes it cheaper). `extraRunWhenUneven`: a
  * group of unequal lengths takes two Runs (right-padded graphs prefill all but each prompt's last token, then a
- * step: onnx-batch-model.ts). Gives groups of indices into `lengths`,
- * shortest first, each in ascending index order (one group keeps the prompts' own order).
+ * step: onnx-batch-model.ts). Gives groups of indices into `lengths`, shortest first, each in ascending index order
+ * (one group keeps the prompts' own order).
  */
 export function prefillGroups(
   lengths: readonly number[],
