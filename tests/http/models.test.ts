@@ -37,6 +37,11 @@ describe('GET /api/models', () => {
     expect(completion.status).toBe(200);
 
     const after = await request(server.url, 'GET', '/api/models');
-    expect(after.body.models[0].loaded).toEqual({ provider: 'cpu', providerReasons: {}, dtype: 'fp32' });
+    expect(after.body.models[0].loaded).toEqual({
+      provider: 'cpu',
+      providerReasons: {},
+      dtype: 'fp32',
+      graphChanges: [],
+    });
   });
 });
