@@ -52,3 +52,40 @@ export function readTokensGraph(): Uint8Array {
     }),
   ).finish();
 }
+
+/** An empty past (no positions yet) for each layer of a decoder: fp16 or fp32 keys and values [batch, heads, 0, d]. */
+export function emptyPast(config: Config, batch: number, half: boolean): Record<string, ort.Tensor> {
+  const past: Record<string, ort.Tensor> = {};
+  for (let layer = 0; layer < config.num_hidden_layers; layer++)
+    for (const part of ['key', 'value'])
+      past[`past_key_values.${layer}.${part}`] = new ort.Tensor(
+        half ? 'float16' : 'float32',
+        half ? new Uint16Array(0) : new Float32Array(0),
+        [batch, config.num_key_value_heads, 0, headDimOf(config)],
+      );
+  return past;
+}
+
+/**
+ * A step's feeds for rows that all hold `length` positions and take `inputIds` ([batch, width]) next: a mask of
+ * ones, positions counted on, the past, and num_logits_to_keep 1 where the session takes it.
+ */
+export function stepFeeds(
+  session: ort.InferenceSession,
+  inputIds: ort.Tensor,
+  length: number,
+  past: Record<string, ort.Tensor>,
+): Record<string, ort.Tensor> {
+  const [batch, width] = inputIds.dims as [number, number];
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: inputIds,
+    attention_mask: int64(new Array(batch * (length + width)).fill(1), [batch, length + width]),
+    position_ids: int64(
+      Array.from({ length: batch * width }, (_, i) => length + (i % width)),
+      [batch, width],
+    ),
+    ...past,
+  };
+  if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = int64([1], []);
+  return feeds;
+}

@@ -19,7 +19,7 @@ import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/m
 import { CHAIN_READ_STEPS, LogitsOps } from '../../packages/runtime/src/model/onnx/logits-ops.js';
 import { withSplitMlps } from '../../packages/runtime/src/model/onnx/split-mlp.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
-import { configOf, graphFile, headDimOf, int64 } from './probe-folder.js';
+import { configOf, emptyPast, graphFile, int64, stepFeeds } from './probe-folder.js';
 import { median } from './stats.js';
 
 const { onnx } = onnxProto;
@@ -83,30 +83,12 @@ async function open(split: boolean, chain: boolean): Promise<ort.InferenceSessio
 const logits = await LogitsOps.open('float16', device, config.vocab_size);
 
 async function picked(session: ort.InferenceSession, batch: number, chain: boolean) {
-  const headDim = headDimOf(config);
-  let past: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < config.num_hidden_layers; layer++)
-    for (const part of ['key', 'value'])
-      past[`past_key_values.${layer}.${part}`] = new ort.Tensor('float16', new Uint16Array(0), [
-        batch,
-        config.num_key_value_heads,
-        0,
-        headDim,
-      ]);
+  let past = emptyPast(config, batch, true);
   let length = 0;
   let seqlens: ort.Tensor | undefined;
   const stepWith = async (inputIds: ort.Tensor) => {
     const width = inputIds.dims[1]!;
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: inputIds,
-      attention_mask: int64(new Array(batch * (length + width)).fill(1), [batch, length + width]),
-      position_ids: int64(
-        Array.from({ length: batch * width }, (_, i) => length + (i % width)),
-        [batch, width],
-      ),
-      ...past,
-    };
-    if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = int64([1], []);
+    const feeds = stepFeeds(session, inputIds, length, past);
     if (chain)
       feeds[SEQ_IN] = seqlens ?? new ort.Tensor('int32', new Int32Array(batch).fill(length + width - 1), [batch]);
     const out = await session.run(feeds);

@@ -21,7 +21,7 @@ import { CHAIN_READ_STEPS, LogitsOps, logitsGraphs } from '../../packages/runtim
 import { withSplitMlps } from '../../packages/runtime/src/model/onnx/split-mlp.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
 import { gpuRuns, gpuTime, type ProfileEvent, readProfile } from './gpu-profile.js';
-import { configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
+import { configOf, emptyPast, graphFile, int64, readTokensGraph, stepFeeds } from './probe-folder.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -100,17 +100,9 @@ async function open(folder: string, profilePrefix?: string): Promise<ort.Inferen
 
 async function measure(folder: string, session: ort.InferenceSession, batch: number, logits: LogitsOps | undefined) {
   const config = configOf(folder);
-  const headDim = headDimOf(config);
   const cacheType = session.inputMetadata.find((input) => input.name.startsWith('past_key_values'));
   const half = cacheType && 'type' in cacheType && cacheType.type === 'float16';
-  let past: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < config.num_hidden_layers; layer++)
-    for (const part of ['key', 'value'])
-      past[`past_key_values.${layer}.${part}`] = new ort.Tensor(
-        half ? 'float16' : 'float32',
-        half ? new Uint16Array(0) : new Float32Array(0),
-        [batch, config.num_key_value_heads, 0, headDim],
-      );
+  let past = emptyPast(config, batch, Boolean(half));
   let length = 0;
   const tokensOf = async (out: ort.InferenceSession.ReturnType): Promise<number[]> => {
     const result = out.logits as ort.Tensor;
@@ -127,16 +119,7 @@ async function measure(folder: string, session: ort.InferenceSession, batch: num
   /** One decoder Run; the step's own greedy pick is freed unless `keepPick`. */
   const stepWith = async (inputIds: ort.Tensor, keepPick = false) => {
     const width = inputIds.dims[1]!;
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: inputIds,
-      attention_mask: int64(new Array(batch * (length + width)).fill(1), [batch, length + width]),
-      position_ids: int64(
-        Array.from({ length: batch * width }, (_, i) => length + (i % width)),
-        [batch, width],
-      ),
-      ...past,
-    };
-    if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = int64([1], []);
+    const feeds = stepFeeds(session, inputIds, length, past);
     const out = await session.run(feeds);
     if (!keepPick) (out[GREEDY_PICK_OUTPUT] as ort.Tensor | undefined)?.dispose?.();
     for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
