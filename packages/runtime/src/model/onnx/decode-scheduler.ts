@@ -105,8 +105,9 @@ interface Entry {
  * A request arriving while the batch decodes waits for the current step to end; then every request waiting is
  * prefilled (together, or in groups of similar lengths where the model cuts them so) and merged into the batch, and
  * decoding goes on with all rows. A row that ends (end of sequence, stop, length, cancel) is answered at once and its
- * cache rows are dropped before the next step, so no step is spent on it. Each row keeps its own sampler and stop conditions; the model keeps each row's positions and
- * padding, so a row's logits do not depend on the rows beside it.
+ * cache rows are dropped before the next step, so no step is spent on it. Each row keeps its own sampler and stop
+ * conditions; the model keeps each row's positions and padding, so a row's logits do not depend on the rows beside
+ * it.
  */
 export class DecodeScheduler<Batch> {
   private readonly waiting: Entry[] = [];

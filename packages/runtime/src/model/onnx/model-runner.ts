@@ -86,7 +86,8 @@ export class ModelRunner {
         vocabSize: architecture.vocabSize,
         deviceLogits: choice.provider === 'webgpu',
         minSharedPrefix: minSharedPrefix(),
-        // GROUNDWORK_PREFILL_GROUPS=0 prefills prompts waiting together in one Run, whatever their lengths (for comparison).
+        // GROUNDWORK_PREFILL_GROUPS=0 prefills prompts waiting together in one Run, whatever their lengths (for
+        // comparison).
         groupPrefills: process.env.GROUNDWORK_PREFILL_GROUPS?.trim() !== '0',
       });
     } catch (error) {

@@ -39,7 +39,7 @@ export class OnnxBatchModel implements BatchModel<OnnxBatch> {
     private readonly logitsOps: LogitsOps | undefined,
     /** The fewest tokens prompts prefilled together must share for them to be computed once (0: never). */
     private readonly minSharedPrefix: number,
-    /** A prefill Run's fixed cost in prompt positions (prefill-groups.ts); undefined: prompts are never cut into groups. */
+    /** A prefill Run's fixed cost in prompt positions (prefill-groups.ts); undefined: prompts are never grouped. */
     private readonly prefillRunPositions: number | undefined,
   ) {
     this.logitsRow = new Float32Array(vocabSize);
