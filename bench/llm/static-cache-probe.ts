@@ -21,7 +21,16 @@ import ort from 'onnxruntime-node';
 import { readGraphOutputNames } from '../../packages/runtime/src/model/onnx/graph-outputs.js';
 import { GREEDY_PICK_OUTPUT, withGreedyPick } from '../../packages/runtime/src/model/onnx/greedy-pick.js';
 import { tensorValueInfo } from '../../packages/runtime/src/model/onnx/value-info.js';
-import { type Config, configOf, graphFile, headDimOf, int64, readTokensGraph } from './probe-folder.js';
+import {
+  type Config,
+  configOf,
+  emptyPast,
+  graphFile,
+  headDimOf,
+  int64,
+  readTokensGraph,
+  stepFeeds,
+} from './probe-folder.js';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--device', '--batches', '--steps', '--prompt', '--capacity', '--out']);
@@ -37,8 +46,6 @@ const capacity = Number(option('capacity', '1024'));
 const device = option('device', 'webgpu') as 'webgpu' | 'cpu';
 const READ_EVERY = 8;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-const ones = (rows: number, width: number) => int64(new Array(rows * width).fill(1), [rows, width]);
 
 /** The decoder with the greedy pick appended; `gpuOutputs`: every output stays on the GPU through IO binding. */
 async function openDecoder(folder: string, gpuOutputs: boolean): Promise<ort.InferenceSession> {
@@ -127,20 +134,6 @@ function cacheNames(config: Config): string[] {
 const prompt = (batch: number, vocab: number) =>
   Array.from({ length: batch * promptLength }, (_, i) => 1 + ((i * 7919) % (vocab - 1)));
 
-/** Every input of a step but the cache: `inputIds` after `length` positions, every row full. */
-function stepFeeds(inputIds: ort.Tensor, length: number): Record<string, ort.Tensor> {
-  const [batch, width] = inputIds.dims as [number, number];
-  return {
-    input_ids: inputIds,
-    attention_mask: ones(batch, length + width),
-    position_ids: int64(
-      Array.from({ length: batch * width }, (_, i) => length + (i % width)),
-      [batch, width],
-    ),
-    num_logits_to_keep: int64([1], []),
-  };
-}
-
 /**
  * The prompt, then `steps` timed steps each fed the previous step's pick where it lies, the picks read back every
  * READ_EVERY steps. Gives the picks too, for the caller to free.
@@ -167,19 +160,11 @@ async function timedLoop(
 
 /** The engine's cache today: present = past + the new position, new buffers every step (IO binding). */
 async function growing(session: ort.InferenceSession, config: Config, batch: number, h: Helpers): Promise<Run> {
-  const headDim = headDimOf(config);
-  let past: Record<string, ort.Tensor> = {};
-  for (const name of cacheNames(config))
-    past[`past_key_values.${name}`] = new ort.Tensor('float16', new Uint16Array(0), [
-      batch,
-      config.num_key_value_heads,
-      0,
-      headDim,
-    ]);
+  let past = emptyPast(config, batch, true);
   let length = 0;
   const step = async (inputIds: ort.Tensor) => {
     const width = inputIds.dims[1]!;
-    const out = await session.run({ ...stepFeeds(inputIds, length), ...past });
+    const out = await session.run(stepFeeds(session, inputIds, length, past));
     for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
     past = {};
     for (const [name, tensor] of Object.entries(out))
@@ -211,7 +196,7 @@ async function fixed(session: ort.InferenceSession, config: Config, batch: numbe
   const step = async (inputIds: ort.Tensor) => {
     const width = inputIds.dims[1]!;
     const pick = picks.shift()!;
-    await session.run({ ...stepFeeds(inputIds, length), ...feeds }, { ...fetches, [GREEDY_PICK_OUTPUT]: pick });
+    await session.run(stepFeeds(session, inputIds, length, feeds), { ...fetches, [GREEDY_PICK_OUTPUT]: pick });
     length += width;
     return pick;
   };
